@@ -1,0 +1,7 @@
+"""Sign in and out, invitations, self-registration and password reset."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from app.auth import routes  # noqa: E402,F401

@@ -1,0 +1,91 @@
+"""flask commands: db, demo, users."""
+
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from app.db import writing
+from app.errors import ValidationError
+from app.extensions import db
+from app.models import ROLES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+db_cli = AppGroup("db", help="Database schema (Alembic).")
+demo_cli = AppGroup("demo", help="The demo organisation.")
+users_cli = AppGroup("users", help="People and their accounts.")
+
+
+def alembic_config(url: str | None = None) -> AlembicConfig:
+    """Alembic configured for this app's database."""
+    cfg = AlembicConfig(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", (url or current_app.config["DATABASE_URL"]).replace("%", "%%"))
+    return cfg
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(), revision)
+    click.echo(f"Database upgraded to {revision}.")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Revert migrations down to REVISION."""
+    command.downgrade(alembic_config(), revision)
+
+
+@db_cli.command("current")
+def db_current() -> None:
+    """Show the database's current revision."""
+    command.current(alembic_config())
+
+
+@demo_cli.command("seed")
+@click.option("--if-empty", is_flag=True, help="Do nothing when people already exist.")
+def demo_seed(if_empty: bool) -> None:
+    """Build the demo police service and print its logins."""
+    from app.demo import seed_demo
+
+    with writing():
+        seeded = seed_demo(only_if_empty=if_empty)
+    if seeded is None:
+        click.echo("Database already has people; demo not seeded.")
+        return
+    db.session.commit()
+    click.echo("Demo organisation ready. Sign in with any of these (password for all: %s):" % seeded["password"])
+    for email, role in seeded["logins"]:
+        click.echo(f"  {role:<10} {email}")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(ROLES), default="member")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def users_create(email: str, name: str, role: str, password: str) -> None:
+    """Create a confirmed account."""
+    from app.auth.services import create_user
+
+    with writing():
+        try:
+            user = create_user(email, name, password, role=role)
+        except ValidationError as exc:
+            raise click.ClickException("; ".join(f"{k}: {v}" for k, v in exc.fields.items())) from exc
+        db.session.commit()
+    click.echo(f"Created {user.email} ({role}).")
+
+
+def init_app(app: Flask) -> None:
+    """Register the command groups."""
+    for group in (db_cli, demo_cli, users_cli):
+        app.cli.add_command(group)

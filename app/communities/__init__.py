@@ -1,0 +1,7 @@
+"""Communities: browse, create, join, request, invite, manage and archive."""
+
+from flask import Blueprint
+
+bp = Blueprint("communities", __name__, url_prefix="/communities")
+
+from app.communities import routes  # noqa: E402,F401

@@ -1,0 +1,84 @@
+"""The database: one engine per app, one session per request or command."""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Iterator
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+# Set for requests that write, so SQLite takes the write lock when the transaction begins
+# instead of failing with SQLITE_BUSY when a read transaction later tries to write.
+write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    """WAL, a busy timeout, foreign keys and BEGIN IMMEDIATE for writes (DESIGN.md pitfalls)."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # let SQLAlchemy's begin event issue BEGIN
+        cursor = dbapi_connection.cursor()
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+
+
+class Database:
+    """Holds the engine and a scoped session; removed at the end of every app context."""
+
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+        self.session: scoped_session[Session] = scoped_session(sessionmaker(expire_on_commit=False))
+
+    def init_app(self, app) -> None:
+        """Create the engine from DATABASE_URL and close the session after each request."""
+        url = app.config["DATABASE_URL"]
+        kwargs: dict = {}
+        if url.startswith("sqlite"):
+            from sqlalchemy.pool import StaticPool
+
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 10}
+            if url in ("sqlite://", "sqlite:///:memory:"):
+                kwargs["poolclass"] = StaticPool  # one shared in-memory database for tests
+        else:
+            kwargs["pool_pre_ping"] = True
+        self.engine = create_engine(url, **kwargs)
+        if url.startswith("sqlite"):
+            _tune_sqlite(self.engine)
+        self.session.configure(bind=self.engine)
+        app.extensions["database"] = self
+
+        @app.before_request
+        def _mark_write_intent():
+            from flask import request
+
+            write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+
+        @app.teardown_appcontext
+        def _remove_session(_exc):
+            self.session.remove()
+
+    def dispose(self) -> None:
+        """Close every pooled connection (tests call this so no ResourceWarning fires)."""
+        self.session.remove()
+        if self.engine is not None:
+            self.engine.dispose()
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Mark the current context as a writer (CLI commands and jobs)."""
+    token = write_intent.set(True)
+    try:
+        yield
+    finally:
+        write_intent.reset(token)

@@ -1,0 +1,7 @@
+"""Notifications: rows written in the transaction that caused them, and the page that lists them."""
+
+from flask import Blueprint
+
+bp = Blueprint("notifications", __name__)
+
+from app.notifications import routes  # noqa: E402,F401

@@ -1,0 +1,28 @@
+"""Who may see or do what: route access levels, roles and community visibility."""
+
+from app.permissions.access import ACCESS_LEVELS, access, enforce_route_access
+from app.permissions.communities import (
+    can_create_community,
+    can_manage_community,
+    can_see_community,
+    can_see_content,
+    community_role,
+    listed_communities,
+    visible_community_ids,
+)
+from app.permissions.roles import has_role, is_admin
+
+__all__ = [
+    "ACCESS_LEVELS",
+    "access",
+    "can_create_community",
+    "can_manage_community",
+    "can_see_community",
+    "can_see_content",
+    "community_role",
+    "enforce_route_access",
+    "has_role",
+    "is_admin",
+    "listed_communities",
+    "visible_community_ids",
+]

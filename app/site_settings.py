@@ -1,0 +1,35 @@
+"""Site-wide settings admins change in the browser, with their defaults."""
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Setting
+
+DEFAULTS = {
+    # Roles (besides admin) who may create private and secret communities.
+    "restricted_community_creators": "comms,leader",
+    "self_registration": "1",
+}
+
+
+def get_setting(key: str) -> str:
+    """The stored value, or the default."""
+    value = db.session.scalar(select(Setting.value).where(Setting.key == key))
+    return DEFAULTS[key] if value is None else value
+
+
+def set_setting(key: str, value: str) -> None:
+    """Store a value (flushes; the caller commits)."""
+    if key not in DEFAULTS:
+        raise KeyError(key)
+    row = db.session.get(Setting, key)
+    if row is None:
+        db.session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+    db.session.flush()
+
+
+def role_list(key: str) -> list[str]:
+    """A comma-separated setting as a list of role names."""
+    return [r for r in get_setting(key).split(",") if r]

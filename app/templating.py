@@ -1,0 +1,39 @@
+"""Jinja filters and globals shared by every template."""
+
+from datetime import datetime, timezone
+
+from flask import Flask, has_request_context
+from flask_login import current_user
+
+from app.models import ROLES, STAFF_TYPES, VISIBILITIES
+
+
+def _isotime(value: datetime | None) -> str:
+    return value.astimezone(timezone.utc).isoformat(timespec="seconds") if value else ""
+
+
+def _longtime(value: datetime | None) -> str:
+    return value.astimezone(timezone.utc).strftime("%-d %b %Y, %H:%M UTC") if value else ""
+
+
+def init_app(app: Flask) -> None:
+    """Register filters and context the templates use."""
+    app.jinja_env.filters["isotime"] = _isotime
+    app.jinja_env.filters["longtime"] = _longtime
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def _globals():
+        unread = 0
+        if has_request_context() and current_user.is_authenticated:
+            from app.notifications.services import unread_count
+
+            unread = unread_count(current_user)
+        return {
+            "org_name": app.config["ORG_NAME"],
+            "ROLES": ROLES,
+            "STAFF_TYPES": STAFF_TYPES,
+            "VISIBILITIES": VISIBILITIES,
+            "unread_notifications": unread,
+        }

@@ -1,0 +1,170 @@
+"""Fixtures: app, client, runner, role users (intruder included), login and query counting."""
+
+import os
+
+import pytest
+from alembic import command
+from sqlalchemy import event, text
+
+from app import create_app
+from app.cli import alembic_config
+from app.extensions import db
+from app.models import Base, Community, User
+from tests import factories
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    """One app for the session, on a freshly migrated database."""
+    url = _database_url(tmp_path_factory)
+    instance = tmp_path_factory.mktemp("instance")
+    app = create_app(
+        "testing",
+        DATABASE_URL=url,
+        OUTBOX_DIR=str(instance / "outbox"),
+        MEDIA_DIR=str(instance / "media"),
+        SEARCH_INDEX_DIR=str(instance / "search_index"),
+    )
+    os.makedirs(app.config["SEARCH_INDEX_DIR"], exist_ok=True)
+    with app.app_context():
+        with db.engine.begin() as conn:
+            Base.metadata.drop_all(conn)
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        command.upgrade(alembic_config(url), "head")
+    yield app
+    db.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    """Empty every table after each test, keeping the All staff row the migration created."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(Base.metadata.sorted_tables):
+                if table.name == "communities":
+                    conn.execute(table.delete().where(table.c.is_all_staff.is_(False)))
+                else:
+                    conn.execute(table.delete())
+        db.session.remove()
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context for calling services directly."""
+    with app.app_context():
+        yield
+        db.session.rollback()
+
+
+@pytest.fixture
+def client(app):
+    """A test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner."""
+    return app.test_cli_runner()
+
+
+def _role_user(app, role: str, name: str) -> User:
+    with app.app_context():
+        user = factories.make_user(name=name, role=role)
+        db.session.expunge(user)
+        return user
+
+
+@pytest.fixture
+def member(app):
+    """A plain member."""
+    return _role_user(app, "member", "Morgan Member")
+
+
+@pytest.fixture
+def comms(app):
+    """A comms officer."""
+    return _role_user(app, "comms", "Casey Comms")
+
+
+@pytest.fixture
+def leader(app):
+    """A leader (chief officer)."""
+    return _role_user(app, "leader", "Lee Leader")
+
+
+@pytest.fixture
+def moderator(app):
+    """A moderator."""
+    return _role_user(app, "moderator", "Mo Moderator")
+
+
+@pytest.fixture
+def admin(app):
+    """A site admin."""
+    return _role_user(app, "admin", "Ada Admin")
+
+
+@pytest.fixture
+def intruder(app):
+    """A member of no private or secret community, who tries everything."""
+    return _role_user(app, "member", "Ivy Intruder")
+
+
+@pytest.fixture
+def login(client):
+    """Sign a person in on the test client (through the real session cookie)."""
+
+    def _login(user: User, test_client=None):
+        c = test_client or client
+        with c.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return c
+
+    return _login
+
+
+@pytest.fixture
+def all_staff(app) -> Community:
+    """The All staff community (detached)."""
+    from app.communities.services import all_staff as get_all_staff
+
+    with app.app_context():
+        community = get_all_staff()
+        db.session.expunge(community)
+        return community
+
+
+@pytest.fixture
+def count_queries(app):
+    """Count SQL statements run inside the block: `with count_queries() as n: ...; n()`."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def _counter():
+        statements: list[str] = []
+
+        def _before(conn, cursor, statement, *args):
+            if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")):
+                statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", _before)
+        try:
+            yield lambda: len(statements)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", _before)
+
+    return _counter
