@@ -4,6 +4,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Iterator
 
+from flask import current_app
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
@@ -32,12 +33,25 @@ def _tune_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
 
 
+class AppSession(Session):
+    """A session bound to the current app's engine, so several apps can share one process."""
+
+    def get_bind(self, mapper=None, clause=None, **kwargs):
+        return current_app.extensions["database_engine"]
+
+
 class Database:
-    """Holds the engine and a scoped session; removed at the end of every app context."""
+    """The current app's engine and a scoped session, removed at the end of every app context."""
 
     def __init__(self) -> None:
-        self.engine: Engine | None = None
-        self.session: scoped_session[Session] = scoped_session(sessionmaker(expire_on_commit=False))
+        self.session: scoped_session[Session] = scoped_session(
+            sessionmaker(class_=AppSession, expire_on_commit=False)
+        )
+
+    @property
+    def engine(self) -> Engine:
+        """The engine of the app in the current context."""
+        return current_app.extensions["database_engine"]
 
     def init_app(self, app) -> None:
         """Create the engine from DATABASE_URL and close the session after each request."""
@@ -51,11 +65,10 @@ class Database:
                 kwargs["poolclass"] = StaticPool  # one shared in-memory database for tests
         else:
             kwargs["pool_pre_ping"] = True
-        self.engine = create_engine(url, **kwargs)
+        engine = create_engine(url, **kwargs)
         if url.startswith("sqlite"):
-            _tune_sqlite(self.engine)
-        self.session.configure(bind=self.engine)
-        app.extensions["database"] = self
+            _tune_sqlite(engine)
+        app.extensions["database_engine"] = engine
 
         @app.before_request
         def _mark_write_intent():
@@ -67,11 +80,10 @@ class Database:
         def _remove_session(_exc):
             self.session.remove()
 
-    def dispose(self) -> None:
+    def dispose(self, app) -> None:
         """Close every pooled connection (tests call this so no ResourceWarning fires)."""
         self.session.remove()
-        if self.engine is not None:
-            self.engine.dispose()
+        app.extensions["database_engine"].dispose()
 
 
 @contextmanager

@@ -8,7 +8,7 @@ from sqlalchemy import event, text
 
 from app import create_app
 from app.cli import alembic_config
-from app.extensions import db
+from app.extensions import db, limiter
 from app.models import Base, Community, User
 from tests import factories
 
@@ -33,13 +33,14 @@ def app(tmp_path_factory):
         SEARCH_INDEX_DIR=str(instance / "search_index"),
     )
     os.makedirs(app.config["SEARCH_INDEX_DIR"], exist_ok=True)
+    limiter.enabled = False  # tests that check limits turn it on (storage exists because it was on at init)
     with app.app_context():
         with db.engine.begin() as conn:
             Base.metadata.drop_all(conn)
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
         command.upgrade(alembic_config(url), "head")
     yield app
-    db.dispose()
+    db.dispose(app)
 
 
 @pytest.fixture(autouse=True)
@@ -161,10 +162,11 @@ def count_queries(app):
             if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")):
                 statements.append(statement)
 
-        event.listen(db.engine, "before_cursor_execute", _before)
+        engine = app.extensions["database_engine"]
+        event.listen(engine, "before_cursor_execute", _before)
         try:
             yield lambda: len(statements)
         finally:
-            event.remove(db.engine, "before_cursor_execute", _before)
+            event.remove(engine, "before_cursor_execute", _before)
 
     return _counter
