@@ -5,7 +5,10 @@ from datetime import datetime, timezone
 from flask import Flask, has_request_context
 from flask_login import current_user
 
-from app.models import ROLES, STAFF_TYPES, VISIBILITIES
+from app.models import REACTION_KINDS, ROLES, STAFF_TYPES, VISIBILITIES
+
+REACTIONS = {"like": ("👍", "Like"), "celebrate": ("🎉", "Celebrate"),
+             "insightful": ("💡", "Insightful"), "support": ("🤝", "Support")}
 
 
 def _isotime(value: datetime | None) -> str:
@@ -35,5 +38,7 @@ def init_app(app: Flask) -> None:
             "ROLES": ROLES,
             "STAFF_TYPES": STAFF_TYPES,
             "VISIBILITIES": VISIBILITIES,
+            "REACTION_KINDS": REACTION_KINDS,
+            "REACTIONS": REACTIONS,
             "unread_notifications": unread,
         }

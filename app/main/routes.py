@@ -2,27 +2,27 @@
 
 from pathlib import Path
 
-from flask import current_app, jsonify, render_template
+from flask import current_app, jsonify
 from flask_login import current_user
-from sqlalchemy import select, text
+from sqlalchemy import text
 
-from app.communities.services import all_staff
 from app.extensions import db
-from app.models import Community, Membership
-from app.permissions import access
+from app.feeds.follows import followed_ids
+from app.feeds.queries import home_feed
+from app.feeds.routes import render_feed
 from app.main import bp
+from app.permissions import access
+from app.posts.views import writable_communities
 
 
 @bp.route("/")
 @access("signed_in")
 def home():
-    """The home feed (part 2 fills it); until then, where to start."""
-    my_communities = db.session.scalars(
-        select(Community).join(Membership, Membership.community_id == Community.id)
-        .where(Membership.user_id == current_user.id, Community.archived_at.is_(None))
-        .order_by(Community.is_all_staff.desc(), Community.name)
-    ).all()
-    return render_template("main/home.html", communities=my_communities, all_staff=all_staff())
+    """The home feed: my communities, All staff, the people and topics I follow."""
+    communities = writable_communities(current_user)
+    return render_feed("main/home.html", home_feed(current_user), communities=communities,
+                       feed_community_ids=[c.id for c in communities],
+                       feed_author_ids=followed_ids(current_user), errors={}, form={})
 
 
 @bp.route("/healthz")

@@ -2,11 +2,31 @@
 
 from app.models.base import Base, UTCDateTime, utcnow
 from app.models.communities import COMMUNITY_ROLES, VISIBILITIES, Community, JoinRequest, Membership
+from app.models.events import Event, SocketConnection
+from app.models.follows import ThreadFollow, TopicFollow, UserFollow
+from app.models.notification_settings import NotificationSettings
 from app.models.notifications import Notification
+from app.models.posts import POST_STATUSES, REACTION_KINDS, Post, PostTopic, Reaction, Reply, Revision, Topic
+from app.models.tokens import TOKEN_SCOPES, ApiToken
 from app.models.people import ROLES, STAFF_TYPES, Invitation, Setting, Unit, User
 
 __all__ = [
+    "ApiToken",
     "Base",
+    "Event",
+    "NotificationSettings",
+    "POST_STATUSES",
+    "Post",
+    "PostTopic",
+    "REACTION_KINDS",
+    "Reaction",
+    "Reply",
+    "Revision",
+    "TOKEN_SCOPES",
+    "ThreadFollow",
+    "Topic",
+    "TopicFollow",
+    "UserFollow",
     "COMMUNITY_ROLES",
     "Community",
     "Invitation",
@@ -16,6 +36,7 @@ __all__ = [
     "ROLES",
     "STAFF_TYPES",
     "Setting",
+    "SocketConnection",
     "Unit",
     "User",
     "UTCDateTime",

@@ -1,0 +1,122 @@
+"""Feed queries: each returns a Select so callers paginate by cursor, count or filter further."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, func, or_, select
+
+from app.extensions import db
+from app.models import Community, Membership, Post, PostTopic, Reaction, Topic, TopicFollow, User, UserFollow
+from app.permissions import has_role, visible_community_ids
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+def _visible_posts() -> Select[tuple[Post]]:
+    return select(Post).where(Post.status == "visible")
+
+
+def home_feed(user: User) -> Select[tuple[Post]]:
+    """My communities (All staff included), people I follow and topics I follow, newest first."""
+    mine = select(Membership.community_id).where(Membership.user_id == user.id)
+    followed_people = select(UserFollow.followed_id).where(UserFollow.follower_id == user.id)
+    followed_topics = select(PostTopic.post_id).join(
+        TopicFollow, TopicFollow.topic_id == PostTopic.topic_id
+    ).where(TopicFollow.user_id == user.id)
+    return _visible_posts().where(
+        or_(
+            Post.community_id.in_(mine),
+            (Post.author_id.in_(followed_people) | Post.id.in_(followed_topics))
+            & Post.community_id.in_(visible_community_ids(user)),
+        )
+    ).order_by(Post.id.desc())
+
+
+def community_feed(community: Community) -> Select[tuple[Post]]:
+    """A community's posts, newest first (pinned ones are fetched separately)."""
+    return _visible_posts().where(Post.community_id == community.id).order_by(Post.id.desc())
+
+
+def pinned_posts(community: Community) -> Select[tuple[Post]]:
+    """A community's pinned posts, most recently pinned first."""
+    return community_feed(community).where(Post.pinned_at.is_not(None)).order_by(None).order_by(
+        Post.pinned_at.desc()
+    )
+
+
+def topic_feed(user: User, topic: Topic) -> Select[tuple[Post]]:
+    """Posts with a topic, in communities the person may read."""
+    return _visible_posts().where(
+        Post.id.in_(select(PostTopic.post_id).where(PostTopic.topic_id == topic.id)),
+        Post.community_id.in_(visible_community_ids(user)),
+    ).order_by(Post.id.desc())
+
+
+def person_feed(viewer: User, person: User) -> Select[tuple[Post]]:
+    """A person's posts in communities the viewer may read."""
+    return _visible_posts().where(
+        Post.author_id == person.id, Post.community_id.in_(visible_community_ids(viewer))
+    ).order_by(Post.id.desc())
+
+
+@dataclass
+class Page:
+    """One page of posts plus what the cards need, loaded in a fixed number of queries."""
+
+    items: list[Post]
+    next_cursor: int | None
+    reactions: dict[int, dict[str, int]] = field(default_factory=dict)
+    my_reactions: dict[int, str] = field(default_factory=dict)
+    moderated_community_ids: set[int] = field(default_factory=set)
+
+    def can_moderate(self, post: Post) -> bool:
+        """Whether the viewer may delete or pin this post (decided for the whole page at once)."""
+        return post.community_id in self.moderated_community_ids
+
+
+def parse_cursor(raw: str | None) -> int | None:
+    """A cursor is the id of the last post seen; anything else means the first page."""
+    return int(raw) if raw and raw.isdigit() and len(raw) < 19 else None
+
+
+def parse_limit(raw: str | None) -> int:
+    """Page size from the query string, clamped to 1..MAX_PAGE_SIZE."""
+    return min(max(int(raw), 1), MAX_PAGE_SIZE) if raw and raw.isdigit() and len(raw) < 5 else PAGE_SIZE
+
+
+def paginate(viewer: User, stmt: Select, cursor: int | None = None, limit: int = PAGE_SIZE,
+             exclude_pinned: bool = False) -> Page:
+    """Older-than-cursor page of a feed, with reaction counts and the viewer's own reactions."""
+    if cursor is not None:
+        stmt = stmt.where(Post.id < cursor)
+    if exclude_pinned:
+        stmt = stmt.where(Post.pinned_at.is_(None))
+    rows = list(db.session.scalars(stmt.limit(limit + 1)).unique())
+    items, more = rows[:limit], len(rows) > limit
+    return decorate(viewer, items, items[-1].id if more and items else None)
+
+
+def decorate(viewer: User, items: list[Post], next_cursor: int | None = None) -> Page:
+    """Attach reaction counts and the viewer's reactions to posts (two queries, whatever the count)."""
+    page = Page(items=items, next_cursor=next_cursor)
+    ids = [p.id for p in items]
+    if ids:
+        for post_id, kind, count in db.session.execute(
+            select(Reaction.post_id, Reaction.kind, func.count())
+            .where(Reaction.post_id.in_(ids)).group_by(Reaction.post_id, Reaction.kind)
+        ):
+            page.reactions.setdefault(post_id, {})[kind] = count
+        page.my_reactions = dict(db.session.execute(
+            select(Reaction.post_id, Reaction.kind).where(Reaction.post_id.in_(ids), Reaction.user_id == viewer.id)
+        ).all())
+        community_ids = {p.community_id for p in items}
+        if has_role(viewer, "moderator"):
+            page.moderated_community_ids = community_ids
+        else:
+            page.moderated_community_ids = set(db.session.scalars(
+                select(Membership.community_id).where(
+                    Membership.user_id == viewer.id, Membership.community_id.in_(community_ids),
+                    Membership.role.in_(("owner", "admin")),
+                )
+            ))
+    return page

@@ -1,0 +1,160 @@
+"""Replies in a thread and reactions to posts."""
+
+from sqlalchemy import func, select, update
+
+from app import events
+from app.errors import NotFound, PermissionDenied, ValidationError
+from app.extensions import db
+from app.models import REACTION_KINDS, Post, Reaction, Reply, Revision, ThreadFollow, User, utcnow
+from app.notifications.services import notify, notify_many
+from app.posts.rendering import check_body, render_body
+from app.posts.services import notify_mentions, can_moderate, can_see_post, can_write_in, follow_thread
+from app.sanitize import plain_text
+
+
+def get_reply(user: User, reply_id: int) -> Reply:
+    """The reply if the person may see its post."""
+    reply = db.session.get(Reply, reply_id)
+    if reply is None or not can_see_post(user, reply.post):
+        raise NotFound("We couldn't find that reply.")
+    return reply
+
+
+def create_reply(author: User, post: Post, body: str) -> Reply:
+    """Reply in a post's thread; the post's author and the thread's followers are notified."""
+    errors = check_body(body)
+    if not errors and (post.status != "visible" or not can_write_in(author, post.community)):
+        errors["body"] = "This conversation is closed to new replies."
+    if errors:
+        raise ValidationError(errors)
+    rendered, mentioned = render_body(body)
+    reply = Reply(post_id=post.id, author=author, body_source=body, body_html=rendered.html,
+                  render_version=rendered.version)
+    db.session.add(reply)
+    db.session.execute(update(Post).where(Post.id == post.id).values(reply_count=Post.reply_count + 1))
+    db.session.flush()
+    db.session.refresh(post, ["reply_count"])
+    excerpt = plain_text(body, 140)
+    followers = set(db.session.scalars(
+        select(ThreadFollow.user_id).where(ThreadFollow.post_id == post.id, ThreadFollow.muted.is_(False))
+    ))
+    mentioned_ids = {u.id for u in mentioned.values()}
+    notify_many([post.author_id] if post.author_id not in mentioned_ids else [], "post_reply", actor=author,
+                community=post.community, post_id=post.id, reply_id=reply.id, excerpt=excerpt)
+    notify_many(followers - {post.author_id} - mentioned_ids, "thread_reply", actor=author,
+                community=post.community, post_id=post.id, reply_id=reply.id, excerpt=excerpt)
+    notify_mentions(author, post, mentioned, reply_id=reply.id)
+    follow_thread(author.id, post.id)
+    events.record("reply_created", actor=author, community_id=post.community_id, post_id=post.id,
+                  reply_id=reply.id, reply_count=post.reply_count)
+    return reply
+
+
+def edit_reply(actor: User, reply: Reply, body: str) -> Reply:
+    """The author edits a reply; the earlier text is kept as a revision."""
+    if reply.author_id != actor.id or reply.status == "deleted":
+        raise PermissionDenied("Only the author can edit this reply.")
+    errors = check_body(body)
+    if errors:
+        raise ValidationError(errors)
+    if body != reply.body_source:
+        db.session.add(Revision(reply_id=reply.id, body_source=reply.body_source, edited_by_id=actor.id))
+        rendered, _ = render_body(body)
+        reply.body_source, reply.body_html, reply.render_version = body, rendered.html, rendered.version
+        reply.edited_at = utcnow()
+        db.session.flush()
+        events.record("reply_updated", actor=actor, community_id=reply.post.community_id,
+                      post_id=reply.post_id, reply_id=reply.id)
+    return reply
+
+
+def delete_reply(actor: User, reply: Reply) -> None:
+    """Soft-delete a reply: its author, community admins and moderators."""
+    post = reply.post
+    if reply.author_id != actor.id and not can_moderate(actor, post.community):
+        raise PermissionDenied("You can't delete this reply.")
+    if reply.status == "deleted":
+        return
+    reply.status, reply.deleted_at, reply.deleted_by_id = "deleted", utcnow(), actor.id
+    db.session.execute(update(Post).where(Post.id == post.id).values(reply_count=Post.reply_count - 1))
+    db.session.flush()
+    db.session.refresh(post, ["reply_count"])
+    events.record("reply_deleted", actor=actor, community_id=post.community_id, post_id=post.id,
+                  reply_id=reply.id, reply_count=post.reply_count)
+
+
+def reply_revisions(viewer: User, reply: Reply) -> list[Revision]:
+    """Earlier texts of a reply, for its author and moderators."""
+    if reply.author_id != viewer.id and not can_moderate(viewer, reply.post.community):
+        raise PermissionDenied("Only the author and moderators can see the edit history.")
+    return list(db.session.scalars(
+        select(Revision).where(Revision.reply_id == reply.id).order_by(Revision.id.desc())
+    ))
+
+
+def thread_replies(viewer: User, post: Post) -> list[Reply]:
+    """A thread's replies, oldest first; removed ones stay as tombstones so the thread reads on."""
+    return list(db.session.scalars(
+        select(Reply).where(Reply.post_id == post.id, Reply.status.in_(("visible", "deleted")))
+        .order_by(Reply.id)
+    ))
+
+
+def is_following(user: User, post: Post) -> bool:
+    """Whether the person follows the thread."""
+    row = db.session.get(ThreadFollow, (user.id, post.id))
+    return row is not None and not row.muted
+
+
+def my_reaction(user: User, post: Post) -> str | None:
+    """The person's current reaction to a post."""
+    row = db.session.get(Reaction, (post.id, user.id))
+    return row.kind if row else None
+
+
+def reaction_counts(post_id: int) -> dict[str, int]:
+    """How many of each reaction a post has."""
+    rows = db.session.execute(
+        select(Reaction.kind, func.count()).where(Reaction.post_id == post_id).group_by(Reaction.kind)
+    ).all()
+    return {kind: count for kind, count in rows}
+
+
+def react(user: User, post: Post, kind: str | None) -> dict[str, int]:
+    """Set (or with None, remove) the person's one reaction to a post; returns the new counts."""
+    if kind is not None and kind not in REACTION_KINDS:
+        raise ValidationError({"kind": f"Choose one of: {', '.join(REACTION_KINDS)}."})
+    if post.status != "visible":
+        raise ValidationError({"kind": "You can't react to this post."})
+    existing = db.session.get(Reaction, (post.id, user.id))
+    if kind is None:
+        if existing is not None:
+            db.session.delete(existing)
+    elif existing is None:
+        db.session.add(Reaction(post_id=post.id, user_id=user.id, kind=kind))
+        notify(post.author_id, "reaction", actor=user, community=post.community, post_id=post.id,
+               reaction=kind, excerpt=plain_text(post.body_source, 80))
+    else:
+        existing.kind = kind
+    db.session.flush()
+    counts = reaction_counts(post.id)
+    events.record("reaction_updated", actor=user, community_id=post.community_id, post_id=post.id,
+                  counts=counts)
+    return counts
+
+
+def reactors(post: Post) -> list[Reaction]:
+    """Who reacted and how, newest first (for the who-reacted list)."""
+    return list(db.session.scalars(
+        select(Reaction).where(Reaction.post_id == post.id).order_by(Reaction.created_at.desc())
+    ))
+
+
+def set_thread_follow(user: User, post: Post, following: bool) -> None:
+    """Follow or unfollow a thread (unfollowing keeps a muted row so replies don't re-follow)."""
+    row = db.session.get(ThreadFollow, (user.id, post.id))
+    if row is None:
+        db.session.add(ThreadFollow(user_id=user.id, post_id=post.id, muted=not following))
+    else:
+        row.muted = not following
+    db.session.flush()

@@ -1,0 +1,86 @@
+"""Thin views for replies: write, card fragment, edit, delete, history."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.errors import ValidationError
+from app.extensions import db
+from app.feeds.queries import decorate
+from app.permissions import access
+from app.posts import bp, replies, services
+from app.posts.views import fetch_wants_fragment, render_reply
+
+
+def _thread_url(reply) -> str:
+    return url_for("posts.thread", post_id=reply.post_id, _anchor=f"reply-{reply.id}")
+
+
+@bp.route("/posts/<int:post_id>/replies", methods=["POST"])
+@access("signed_in")
+def create_reply(post_id: int):
+    """Reply in a thread; errors re-show the thread with the text kept."""
+    post = services.get_post(current_user, post_id)
+    try:
+        reply = replies.create_reply(current_user, post, request.form.get("body", ""))
+    except ValidationError as exc:
+        if fetch_wants_fragment():
+            return {"error": {"code": "validation_failed", "message": exc.message, "fields": exc.fields}}, 422
+        return render_template("posts/thread.html", post=post, page=decorate(current_user, [post]),
+                               replies=replies.thread_replies(current_user, post),
+                               following=replies.is_following(current_user, post),
+                               errors=exc.fields, form=request.form), 422
+    db.session.commit()
+    if fetch_wants_fragment():
+        return render_reply(reply), 201
+    return redirect(_thread_url(reply))
+
+
+@bp.route("/replies/<int:reply_id>/card")
+@access("signed_in")
+def reply_card(reply_id: int):
+    """One reply as an HTML fragment (the live updater fetches it)."""
+    return render_reply(replies.get_reply(current_user, reply_id))
+
+
+@bp.route("/replies/<int:reply_id>/edit", methods=["GET", "POST"])
+@access("signed_in")
+def edit_reply(reply_id: int):
+    """The author edits a reply."""
+    reply = replies.get_reply(current_user, reply_id)
+    if reply.author_id != current_user.id or reply.status == "deleted":
+        abort(403)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            replies.edit_reply(current_user, reply, request.form.get("body", ""))
+        except ValidationError as exc:
+            errors = exc.fields
+        else:
+            db.session.commit()
+            flash("Reply updated.", "success")
+            return redirect(_thread_url(reply))
+    return render_template("posts/edit.html", item=reply, kind="reply", errors=errors,
+                           form=request.form if request.method == "POST" else {"body": reply.body_source},
+                           cancel=_thread_url(reply)), 422 if errors else 200
+
+
+@bp.route("/replies/<int:reply_id>/delete", methods=["POST"])
+@access("signed_in")
+def delete_reply(reply_id: int):
+    """Soft-delete a reply."""
+    reply = replies.get_reply(current_user, reply_id)
+    replies.delete_reply(current_user, reply)
+    db.session.commit()
+    if fetch_wants_fragment():
+        return render_reply(reply)
+    flash("Reply removed.", "success")
+    return redirect(_thread_url(reply))
+
+
+@bp.route("/replies/<int:reply_id>/history")
+@access("signed_in")
+def reply_history(reply_id: int):
+    """Earlier versions of a reply (author and moderators)."""
+    reply = replies.get_reply(current_user, reply_id)
+    return render_template("posts/history.html", item=reply, kind="reply",
+                           revisions=replies.reply_revisions(current_user, reply))

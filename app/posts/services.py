@@ -1,0 +1,138 @@
+"""Post services: write, edit (with revisions), delete, pin, and who may see or change a post."""
+
+from sqlalchemy import select
+
+from app import events
+from app.communities.services import all_staff
+from app.errors import NotFound, PermissionDenied, ValidationError
+from app.extensions import db
+from app.models import Community, Post, Revision, ThreadFollow, User, utcnow
+from app.notifications.services import notify_many
+from app.permissions import can_manage_community, can_see_content, has_role
+from app.posts.rendering import check_body, render_body, set_post_topics
+from app.sanitize import plain_text
+
+
+def can_write_in(user: User, community: Community) -> bool:
+    """Anyone who may read an active community may post there."""
+    return not community.is_archived and can_see_content(user, community)
+
+
+def can_moderate(user: User, community: Community) -> bool:
+    """Moderators, site admins and the community's owners and admins."""
+    return has_role(user, "moderator") or can_manage_community(user, community)
+
+
+def can_see_post(user: User, post: Post) -> bool:
+    """Readers of the community see visible and deleted (as a tombstone) posts; held or hidden ones
+    only their author and moderators."""
+    if not can_see_content(user, post.community):
+        return False
+    if post.status in ("held", "hidden"):
+        return post.author_id == user.id or can_moderate(user, post.community)
+    return True
+
+
+def get_post(user: User, post_id: int) -> Post:
+    """The post if the person may see it; NotFound otherwise (never reveals it exists)."""
+    post = db.session.get(Post, post_id)
+    if post is None or not can_see_post(user, post):
+        raise NotFound("We couldn't find that post.")
+    return post
+
+
+def get_community_by_id(user: User, community_id: int | None) -> Community:
+    """The community to post in (All staff when none is given), if the person may write there."""
+    if community_id is None:
+        return all_staff()
+    community = db.session.get(Community, community_id)
+    if community is None or not can_see_content(user, community):
+        raise ValidationError({"community_id": "Choose a community you belong to."})
+    return community
+
+
+def follow_thread(user_id: int, post_id: int) -> None:
+    """Follow a thread (idempotent)."""
+    if db.session.get(ThreadFollow, (user_id, post_id)) is None:
+        db.session.add(ThreadFollow(user_id=user_id, post_id=post_id))
+
+
+def notify_mentions(author: User, post: Post, mentioned: dict[str, User], reply_id: int | None = None) -> None:
+    readers = [u.id for u in mentioned.values() if can_see_content(u, post.community)]
+    notify_many(readers, "mention", actor=author, community=post.community, post_id=post.id,
+                reply_id=reply_id, excerpt=plain_text(post.body_source, 140))
+
+
+def create_post(author: User, body: str, community: Community | None = None) -> Post:
+    """Write a post to a community (All staff by default)."""
+    community = community or all_staff()
+    errors = check_body(body)
+    if not errors and not can_write_in(author, community):
+        errors["community_id"] = ("This community is archived." if community.is_archived
+                                  else "Join this community to post in it.")
+    if errors:
+        raise ValidationError(errors)
+    rendered, mentioned = render_body(body)
+    post = Post(author=author, community=community, body_source=body, body_html=rendered.html,
+                render_version=rendered.version)
+    db.session.add(post)
+    db.session.flush()
+    set_post_topics(post.id, rendered.topics)
+    follow_thread(author.id, post.id)
+    notify_mentions(author, post, mentioned)
+    events.record("post_created", actor=author, community_id=community.id, post_id=post.id,
+                  author_id=author.id, topics=rendered.topics)
+    return post
+
+
+def edit_post(actor: User, post: Post, body: str) -> Post:
+    """The author edits a post; the earlier text is kept as a revision."""
+    if post.author_id != actor.id or post.status == "deleted":
+        raise PermissionDenied("Only the author can edit this post.")
+    errors = check_body(body)
+    if errors:
+        raise ValidationError(errors)
+    if body == post.body_source:
+        return post
+    db.session.add(Revision(post_id=post.id, body_source=post.body_source, edited_by_id=actor.id))
+    _, before = render_body(post.body_source)
+    rendered, mentioned = render_body(body)
+    post.body_source, post.body_html, post.render_version = body, rendered.html, rendered.version
+    post.edited_at = utcnow()
+    if post.status == "hidden":
+        post.status = "held"  # an edit after moderation goes back for review; moderation issue decides
+    set_post_topics(post.id, rendered.topics)
+    notify_mentions(actor, post, {h: u for h, u in mentioned.items() if h not in before})
+    events.record("post_updated", actor=actor, community_id=post.community_id, post_id=post.id)
+    return post
+
+
+def delete_post(actor: User, post: Post) -> None:
+    """Soft-delete: the author, community admins and moderators; readers see "this post was removed"."""
+    if post.author_id != actor.id and not can_moderate(actor, post.community):
+        raise PermissionDenied("You can't delete this post.")
+    if post.status == "deleted":
+        return
+    post.status, post.deleted_at, post.deleted_by_id, post.pinned_at = "deleted", utcnow(), actor.id, None
+    db.session.flush()
+    events.record("post_deleted", actor=actor, community_id=post.community_id, post_id=post.id)
+
+
+def set_pinned(actor: User, post: Post, pinned: bool) -> None:
+    """Community owners/admins (and moderators) pin a post to the top of the community feed."""
+    if not can_moderate(actor, post.community):
+        raise PermissionDenied("Only the community's admins can pin posts.")
+    if post.status != "visible":
+        raise ValidationError({"post": "Only visible posts can be pinned."})
+    post.pinned_at = utcnow() if pinned else None
+    db.session.flush()
+    events.record("post_pinned", actor=actor, community_id=post.community_id, post_id=post.id, pinned=pinned)
+
+
+def revisions(viewer: User, post: Post) -> list[Revision]:
+    """Earlier texts, newest first: for the author and moderators only."""
+    if post.author_id != viewer.id and not can_moderate(viewer, post.community):
+        raise PermissionDenied("Only the author and moderators can see the edit history.")
+    return list(db.session.scalars(
+        select(Revision).where(Revision.post_id == post.id).order_by(Revision.id.desc())
+    ))
