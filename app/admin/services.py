@@ -1,0 +1,172 @@
+"""Admin services: the overview, managing people (roles, deactivation) and site settings."""
+
+from flask import current_app
+from sqlalchemy import Select, func, or_, select
+
+from app import events
+from app.errors import NotFound, PermissionDenied, ValidationError
+from app.extensions import db
+from app.models import ROLES, Community, Invitation, Unit, User, utcnow
+from app.people.services import MAX_ID, MAX_QUERY, clean_text, with_units
+from app.permissions import is_admin
+from app.site_settings import get_setting, role_list, set_setting
+
+PEOPLE_STATUSES = ("active", "deactivated", "all")
+# Roles an admin may allow to create private and secret communities (admins always can).
+CREATOR_ROLES = ("comms", "leader", "moderator")
+
+
+def require_admin(actor: User) -> None:
+    """Refuse anyone who is not an active admin."""
+    if not is_admin(actor):
+        raise PermissionDenied("Only admins can do that.")
+
+
+def get_account(user_id: int) -> User:
+    """Any account by id for admins, unconfirmed and deactivated ones included; NotFound otherwise."""
+    user = db.session.get(User, user_id) if 0 < user_id <= MAX_ID else None
+    if user is None:
+        raise NotFound("We couldn't find that person.")
+    return user
+
+
+def _active_people() -> Select:
+    return (
+        select(User.role, func.count())
+        .where(User.deactivated_at.is_(None), User.email_confirmed_at.is_not(None))
+        .group_by(User.role)
+    )
+
+
+def pending_invitations() -> Select:
+    """Open invitations whose link still works: not accepted, not revoked, not expired."""
+    cutoff = utcnow() - current_app.config["INVITATION_MAX_AGE"]
+    return select(Invitation).where(
+        Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None), Invitation.created_at >= cutoff
+    )
+
+
+def _count(stmt: Select) -> int:
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+
+
+def overview() -> dict:
+    """Counts for the admin overview: active people by role, units, communities, open invitations."""
+    by_role = dict(db.session.execute(_active_people()).all())
+    return {
+        "active_people": sum(by_role.values()),
+        "by_role": [(role, by_role.get(role, 0)) for role in ROLES],
+        "deactivated": _count(select(User.id).where(User.deactivated_at.is_not(None))),
+        "units": _count(select(Unit.id)),
+        "communities": _count(select(Community.id).where(Community.archived_at.is_(None))),
+        "pending_invitations": _count(pending_invitations()),
+    }
+
+
+def people_list(status: str = "active", q: str = "") -> Select[tuple[User]]:
+    """Everyone an admin manages, by status (active, deactivated or all) and name or email."""
+    q = clean_text(q)
+    errors: dict[str, str] = {}
+    if status not in PEOPLE_STATUSES:
+        errors["status"] = "Choose active, deactivated or all."
+    if len(q) > MAX_QUERY:
+        errors["q"] = f"Use at most {MAX_QUERY} characters."
+    if errors:
+        raise ValidationError(errors, "Those filters can't be used. Please check them.")
+    stmt = with_units(select(User))
+    if status == "active":
+        stmt = stmt.where(User.deactivated_at.is_(None))
+    elif status == "deactivated":
+        stmt = stmt.where(User.deactivated_at.is_not(None))
+    if q:
+        stmt = stmt.where(
+            or_(User.name.icontains(q, autoescape=True), User.email.icontains(q, autoescape=True))
+        )
+    return stmt.order_by(User.name, User.id)
+
+
+def active_admin_count() -> int:
+    """How many admins can still sign in."""
+    return (
+        db.session.scalar(
+            select(func.count()).where(
+                User.role == "admin", User.deactivated_at.is_(None), User.email_confirmed_at.is_not(None)
+            )
+        )
+        or 0
+    )
+
+
+def _is_last_admin(user: User) -> bool:
+    return user.role == "admin" and user.is_active and active_admin_count() <= 1
+
+
+def _last_admin_message(admin: User, user: User) -> str:
+    who = "You are" if user.id == admin.id else f"{user.name} is"
+    return f"{who} the last active admin. Make someone else an admin first."
+
+
+def set_role(admin: User, user: User, role: str) -> None:
+    """Give a person a global role; nobody changes their own, and the last admin stays an admin."""
+    require_admin(admin)
+    if role not in ROLES:
+        raise ValidationError({"role": "Choose a role from the list."})
+    if role == user.role:
+        return
+    if role != "admin" and _is_last_admin(user):
+        raise ValidationError({"role": _last_admin_message(admin, user)})
+    if user.id == admin.id:
+        raise ValidationError({"role": "You can't change your own role. Ask another admin to do it."})
+    user.role = role
+    db.session.flush()
+    events.record("user_updated", actor=admin, id=user.id)
+
+
+def deactivate(admin: User, user: User) -> None:
+    """Deactivate a leaver: every session ends at once and they can't sign in; their content stays."""
+    require_admin(admin)
+    if user.is_deactivated:
+        return
+    if _is_last_admin(user):
+        raise ValidationError({"user": _last_admin_message(admin, user)})
+    if user.id == admin.id:
+        raise ValidationError({"user": "You can't deactivate your own account. Ask another admin to do it."})
+    user.deactivated_at = utcnow()
+    # The contract for ending sessions (HTTP now, sockets later): a new session_version.
+    user.session_version += 1
+    db.session.flush()
+    events.record("user_deactivated", actor=admin, user_id=user.id, id=user.id)
+
+
+def reactivate(admin: User, user: User) -> None:
+    """Let a returning person sign in again, back in All staff."""
+    from app.communities.services import add_to_all_staff
+
+    require_admin(admin)
+    if not user.is_deactivated:
+        return
+    user.deactivated_at = None
+    db.session.flush()
+    add_to_all_staff(user)
+    events.record("user_updated", actor=admin, id=user.id)
+
+
+def current_settings() -> dict:
+    """The settings page's values, with the configured self-registration domains."""
+    return {
+        "self_registration": get_setting("self_registration") == "1",
+        "creator_roles": role_list("restricted_community_creators"),
+        "domains": current_app.config["ALLOWED_EMAIL_DOMAINS"],
+    }
+
+
+def update_settings(admin: User, self_registration: bool, creator_roles: list[str]) -> None:
+    """Turn self-registration on or off and choose who, besides admins, creates private and secret communities."""
+    require_admin(admin)
+    unknown = [role for role in creator_roles if role not in CREATOR_ROLES]
+    if unknown:
+        raise ValidationError({"creator_roles": "Choose only from comms officers, leaders and moderators."})
+    set_setting("self_registration", "1" if self_registration else "0")
+    set_setting(
+        "restricted_community_creators", ",".join(role for role in CREATOR_ROLES if role in creator_roles)
+    )
