@@ -5,6 +5,7 @@ from contextvars import ContextVar
 from typing import Iterator
 
 from flask import current_app
+from flask.globals import app_ctx
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
@@ -40,12 +41,17 @@ class AppSession(Session):
         return current_app.extensions["database_engine"]
 
 
+def _app_context_id() -> int:
+    """Scope sessions to the app context (as Flask-SQLAlchemy does), so a nested context gets its own."""
+    return id(app_ctx._get_current_object())
+
+
 class Database:
-    """The current app's engine and a scoped session, removed at the end of every app context."""
+    """The current app's engine and a session per app context, removed when the context ends."""
 
     def __init__(self) -> None:
         self.session: scoped_session[Session] = scoped_session(
-            sessionmaker(class_=AppSession, expire_on_commit=False)
+            sessionmaker(class_=AppSession, expire_on_commit=False), scopefunc=_app_context_id
         )
 
     @property
@@ -82,7 +88,6 @@ class Database:
 
     def dispose(self, app) -> None:
         """Close every pooled connection (tests call this so no ResourceWarning fires)."""
-        self.session.remove()
         app.extensions["database_engine"].dispose()
 
 

@@ -79,6 +79,8 @@ def replay(limit: int = 1000) -> int:
 
 
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint was released (SQLAlchemy fires after_commit for it); the real commit is to come
     events = session.info.pop(_PENDING, [])
     if events:
         dispatch(events)

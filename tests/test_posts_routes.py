@@ -4,13 +4,14 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Post, Reply, User
+from app.models import Community, Post, Reply, User
 from app.posts import replies, services
 from tests.factories import make_community, make_user
 
 
-def _post(app, author, body="Hello", community=None):
+def _post(app, author, body="Hello", community_id=None):
     with app.app_context():
+        community = db.session.get(Community, community_id) if community_id else None
         post = services.create_post(db.session.get(User, author.id), body, community)
         db.session.commit()
         return post.id
@@ -80,8 +81,8 @@ def test_reaction_toggle_and_bad_kind(app, client, login, member):
 
 def test_unknown_and_invisible_posts_are_404(app, client, login, comms, intruder):
     with app.app_context():
-        secret = make_community(db.session.get(User, comms.id), "secret", name="Operation Harbour")
-        post_id = _post(app, comms, "briefing at 0600", secret)
+        secret_id = make_community(db.session.get(User, comms.id), "secret", name="Operation Harbour").id
+    post_id = _post(app, comms, "briefing at 0600", secret_id)
     login(intruder)
     for url in (f"/posts/{post_id}", f"/posts/{post_id}/card", f"/posts/{post_id}/reactions", "/posts/999999"):
         response = client.get(url)

@@ -226,3 +226,20 @@ def test_mention_suggestions_skip_former_members(people):
     names = [u.name for u in follows.suggest_people("C")]
     assert "Casey Comms" not in names
     assert follows.suggest_people("%") == [] or all(u.deactivated_at is None for u in follows.suggest_people("%"))
+
+
+def test_a_savepoint_does_not_dispatch_before_the_real_commit(people):
+    """Regression: SQLAlchemy fires after_commit when a savepoint is released."""
+    seen = []
+
+    def spy(batch, session):
+        seen.extend(e.name for e in batch)
+
+    events.subscribe(spy)
+    try:
+        services.create_post(people["member"], "#brandnewtopic")  # topic creation uses a savepoint
+        assert seen == []
+        db.session.commit()
+        assert seen == ["post_created"]
+    finally:
+        events._handlers.remove(spy)
