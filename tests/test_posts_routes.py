@@ -155,3 +155,20 @@ def test_reply_card_and_thread_for_deleted_reply(app, client, login, member, com
     assert b"typo reply" in client.get(f"/replies/{reply_id}/card").data
     client.post(f"/replies/{reply_id}/delete")
     assert b"This reply was removed." in client.get(f"/posts/{post_id}").data
+
+
+def test_community_page_shows_pinned_first_and_its_composer(app, client, login, member, comms, intruder):
+    with app.app_context():
+        community = make_community(db.session.get(User, comms.id), "private", name="Comms Team",
+                                   members=[db.session.get(User, member.id)])
+        slug, community_id = community.slug, community.id
+    first = _post(app, member, "older but pinned", community_id)
+    _post(app, member, "newest post", community_id)
+    login(comms)
+    client.post(f"/posts/{first}/pin", data={"pinned": "1"})
+    page = client.get(f"/communities/{slug}").data.decode()
+    assert page.index("older but pinned") < page.index("newest post")
+    assert 'name="community_id" value="%d"' % community_id in page
+    login(intruder)
+    outsider = client.get(f"/communities/{slug}").data.decode()
+    assert "newest post" not in outsider and "Ask to join" in outsider

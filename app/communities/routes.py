@@ -8,7 +8,10 @@ from app.communities import requests as joins
 from app.errors import PermissionDenied, ValidationError
 from app.extensions import db
 from app.models import Community
+from app.feeds import queries as feeds
+from app.feeds.routes import render_feed
 from app.permissions import access
+from app.posts.services import can_write_in
 
 
 def _community(slug: str) -> Community:
@@ -76,8 +79,15 @@ def create():
 def show(slug: str):
     """A community's page: about, people, my actions and its posts."""
     community = _community(slug)
-    return render_template("communities/show.html", community=community, errors={}, form={},
-                           **queries.community_page(current_user, community))
+    context = queries.community_page(current_user, community)
+    if not context["can_see_content"]:
+        return render_template("communities/show.html", community=community, errors={}, form={}, **context)
+    pinned = None if request.args.get("cursor") else feeds.decorate(
+        current_user, list(db.session.scalars(feeds.pinned_posts(community)))
+    )
+    return render_feed("communities/show.html", feeds.community_feed(community), community=community,
+                       errors={}, form={}, exclude_pinned=True, pinned=pinned,
+                       can_post=can_write_in(current_user, community), **context)
 
 
 @bp.route("/<slug>/join", methods=["POST"])
