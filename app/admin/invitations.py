@@ -8,8 +8,9 @@ from app.admin.services import pending_invitations, require_admin
 from app.auth.services import invite, normalise_email
 from app.errors import NotFound, ValidationError
 from app.extensions import db
+from app.forms import MAX_ID, parse_id
 from app.models import Invitation, User, utcnow
-from app.people.services import MAX_ID, find_unit, parse_id
+from app.people.services import find_unit
 
 INVITATION_STATUSES = ("pending", "expired", "accepted", "revoked")
 INVITATIONS_PAGE = 50

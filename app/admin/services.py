@@ -6,8 +6,9 @@ from sqlalchemy import Select, func, or_, select
 from app import events
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.extensions import db
+from app.forms import MAX_ID, clean_text
 from app.models import ROLES, Community, Invitation, Unit, User, utcnow
-from app.people.services import MAX_ID, MAX_QUERY, clean_text, with_units
+from app.people.services import MAX_QUERY, with_units
 from app.permissions import is_admin
 from app.site_settings import get_setting, role_list, set_setting
 

@@ -5,8 +5,9 @@ from sqlalchemy import case, func, select
 from app.admin.services import require_admin
 from app.errors import NotFound, ValidationError
 from app.extensions import db
+from app.forms import MAX_ID, clean_text
 from app.models import Unit, User
-from app.people.services import MAX_ID, clean_text, find_unit, unit_paths
+from app.people.services import find_unit, unit_paths
 
 
 def get_unit(unit_id: int) -> Unit:

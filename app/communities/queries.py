@@ -8,8 +8,8 @@ from app.communities.requests import invite_candidates, open_invitations, pendin
 from app.communities.services import member_count, members, owners_count, pending_for
 from app.errors import PermissionDenied, ValidationError
 from app.extensions import db
+from app.forms import clean_text
 from app.models import VISIBILITIES, Community, JoinRequest, Membership, User
-from app.people.services import clean_text
 from app.permissions import (
     can_create_community,
     can_manage_community,

@@ -14,9 +14,9 @@ from app.communities.services import (
 )
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.extensions import db
+from app.forms import clean_text, parse_id
 from app.models import COMMUNITY_ROLES, Community, JoinRequest, Membership, User, utcnow
 from app.notifications.services import notify, notify_many
-from app.people.services import clean_text, parse_id
 from app.permissions import can_manage_community, can_see_community, community_role, is_admin
 
 MAX_MESSAGE = 500

@@ -7,9 +7,9 @@ from app.communities import bp, queries, services
 from app.communities import requests as joins
 from app.errors import PermissionDenied, ValidationError
 from app.extensions import db
-from app.models import Community
 from app.feeds import queries as feeds
 from app.feeds.routes import render_feed
+from app.models import Community
 from app.permissions import access
 from app.posts.services import can_write_in
 

@@ -10,8 +10,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from app import events
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.extensions import db
+from app.forms import clean_text
 from app.models import VISIBILITIES, Community, JoinRequest, Membership, User, utcnow
-from app.people.services import clean_text
 from app.permissions import can_create_community, can_manage_community, can_see_community, is_admin
 
 ALL_STAFF_SLUG = "all-staff"

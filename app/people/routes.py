@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from app.errors import ValidationError
 from app.extensions import db
+from app.feeds.follows import follows_person
 from app.people import bp, services
 from app.permissions import access
 
@@ -43,7 +44,8 @@ def profile(user_id: int):
     """A person's profile, with the communities the viewer may see."""
     person = services.get_person(user_id)
     return render_template(
-        "people/profile.html", person=person, communities=services.profile_communities(current_user, person)
+        "people/profile.html", person=person, communities=services.profile_communities(current_user, person),
+        following=follows_person(current_user, person),
     )
 
 

@@ -3,7 +3,6 @@
 import base64
 import binascii
 import json
-import re
 
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import joinedload
@@ -11,33 +10,12 @@ from sqlalchemy.orm import joinedload
 from app import events
 from app.errors import NotFound, ValidationError
 from app.extensions import db
+from app.forms import MAX_ID, clean_text, parse_id
 from app.models import STAFF_TYPES, Community, Membership, Unit, User
 from app.permissions import listed_communities
 
 PAGE_SIZE = 25
-MAX_ID = 2**31 - 1  # larger ids can't exist, and SQLite refuses to bind them
 MAX_QUERY = 100
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean_text(value: str | None, multiline: bool = False) -> str:
-    """Trim and drop control characters (NUL breaks PostgreSQL); bios keep their line breaks."""
-    text = _CONTROL.sub("", value or "")
-    return text.strip() if multiline else " ".join(text.split())
-
-
-def parse_id(raw: int | str | None) -> int | None:
-    """A positive database id from a form or API value, or None if it can't be one."""
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, str):
-        raw = raw.strip()
-        if not raw.isascii() or not raw.isdigit():
-            return None
-        raw = int(raw)
-    if isinstance(raw, int) and 0 < raw <= MAX_ID:
-        return raw
-    return None
 
 
 def find_unit(raw: int | str | None, field: str = "unit_id") -> Unit | None:

@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import REACTION_KINDS, Post, Reaction, Reply, Revision, ThreadFollow, User, utcnow
 from app.notifications.services import notify, notify_many
 from app.posts.rendering import check_body, render_body
-from app.posts.services import notify_mentions, can_moderate, can_see_post, can_write_in, follow_thread
+from app.posts.services import can_moderate, can_see_post, can_write_in, follow_thread, notify_mentions
 from app.sanitize import plain_text
 
 

@@ -6,9 +6,10 @@ from flask_login import current_user
 from app.errors import ValidationError
 from app.extensions import db
 from app.feeds.queries import decorate
+from app.forms import optional_id
 from app.permissions import access
 from app.posts import bp, replies, services
-from app.posts.views import fetch_wants_fragment, optional_int, render_card, safe_back, writable_communities
+from app.posts.views import fetch_wants_fragment, render_card, safe_back, writable_communities
 
 
 @bp.route("/posts", methods=["POST"])
@@ -16,7 +17,7 @@ from app.posts.views import fetch_wants_fragment, optional_int, render_card, saf
 def create():
     """Write a post from the composer; errors re-show the composer with the text kept."""
     try:
-        community_id = optional_int(request.form.get("community_id"), "community_id")
+        community_id = optional_id(request.form.get("community_id"), "community_id")
         community = services.get_community_by_id(current_user, community_id)
         post = services.create_post(current_user, request.form.get("body", ""), community)
     except ValidationError as exc:

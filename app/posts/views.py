@@ -3,7 +3,6 @@
 from flask import render_template, request
 from sqlalchemy import select
 
-from app.errors import ValidationError
 from app.extensions import db
 from app.feeds.queries import decorate
 from app.models import Community, Membership, Post, Reply, User
@@ -12,16 +11,6 @@ from app.models import Community, Membership, Post, Reply, User
 def fetch_wants_fragment() -> bool:
     """True when static/js asked for an HTML fragment instead of a full page."""
     return request.headers.get("X-Requested-With") == "fetch"
-
-
-def optional_int(raw: str | None, field: str) -> int | None:
-    """An optional whole-number form field; anything else is a field error."""
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit() or len(raw) > 18:
-        raise ValidationError({field: "Choose an option from the list."})
-    return int(raw)
 
 
 def safe_back(default: str) -> str:
