@@ -18,6 +18,9 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     if not app.config["SECRET_KEY"]:
         raise RuntimeError("SECRET_KEY must be set (see README: Configuration)")
 
+    from app.forms import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
     db.init_app(app)
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -25,16 +28,35 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     socketio.init_app(app, message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
                       cors_allowed_origins=[app.config["BASE_URL"]])
 
-    from app import admin, auth, cli, communities, main, notifications, people, templating
+    from app import (
+        admin,
+        api,
+        auth,
+        cli,
+        communities,
+        events,
+        feeds,
+        main,
+        notifications,
+        people,
+        posts,
+        templating,
+    )
     from app.errors import register_error_handlers
+    from app.jobs import replay_pending
     from app.permissions import enforce_route_access
+    from app.realtime import init_app as init_realtime
     from app.security import init_security_headers
 
-    for module in (auth, main, people, communities, notifications, admin):
+    for module in (auth, main, people, communities, posts, feeds, notifications, admin, api):
         app.register_blueprint(module.bp)
     templating.init_app(app)
+    events.init_app(app)
+    init_realtime(app)
     register_error_handlers(app)
     enforce_route_access(app)
     init_security_headers(app)
     cli.init_app(app)
+    if not app.testing:
+        replay_pending(app)  # events a crash left undispatched, now every subscriber is wired
     return app

@@ -57,12 +57,15 @@ def demo_seed(if_empty: bool) -> None:
     from app.demo import seed_demo
 
     with writing():
-        seeded = seed_demo(only_if_empty=if_empty)
+        try:
+            seeded = seed_demo(only_if_empty=if_empty)
+        except ValidationError as exc:
+            raise click.ClickException("; ".join(exc.fields.values())) from exc
     if seeded is None:
         click.echo("Database already has people; demo not seeded.")
         return
     db.session.commit()
-    click.echo("Demo organisation ready. Sign in with any of these (password for all: %s):" % seeded["password"])
+    click.echo(f"Demo organisation ready. Sign in with any of these (password for all: {seeded['password']}):")
     for email, role in seeded["logins"]:
         click.echo(f"  {role:<10} {email}")
 
@@ -85,7 +88,31 @@ def users_create(email: str, name: str, role: str, password: str) -> None:
     click.echo(f"Created {user.email} ({role}).")
 
 
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--name", default="Command line", show_default=True, help="What will use the token.")
+@click.option("--scope", type=click.Choice(("read", "write")), default="read", show_default=True)
+def users_token(email: str, name: str, scope: str) -> None:
+    """Print a new personal API token for an active person (shown once, stored hashed)."""
+    from app.api.tokens import create_token
+    from app.auth.services import user_by_email
+
+    with writing():
+        user = user_by_email(email)
+        if user is None or not user.is_active:
+            raise click.ClickException(f"No active account for {email}.")
+        try:
+            token, plaintext = create_token(user, name, scope)
+        except ValidationError as exc:
+            raise click.ClickException("; ".join(f"{k}: {v}" for k, v in exc.fields.items())) from exc
+        db.session.commit()
+    click.echo(plaintext)
+    click.echo(f"Token “{token.name}” ({scope}) for {user.email}; shown once, revoke it at /account/tokens.", err=True)
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
-    for group in (db_cli, demo_cli, users_cli):
+    from app.jobs import jobs_cli
+
+    for group in (db_cli, demo_cli, users_cli, jobs_cli):
         app.cli.add_command(group)

@@ -82,6 +82,10 @@ class Database:
 
             write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
 
+        @app.teardown_request
+        def _clear_write_intent(_exc):
+            write_intent.set(False)  # the thread may serve other work next (sockets, jobs)
+
         @app.teardown_appcontext
         def _remove_session(_exc):
             self.session.remove()

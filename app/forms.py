@@ -2,6 +2,8 @@
 
 import re
 
+from werkzeug.routing import IntegerConverter
+
 from app.errors import ValidationError
 
 MAX_ID = 2**31 - 1  # larger ids can't exist, and SQLite refuses to bind them
@@ -10,8 +12,21 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def clean_text(value: str | None, multiline: bool = False) -> str:
     """Trim and drop control characters (NUL breaks PostgreSQL); bios keep their line breaks."""
-    text = _CONTROL.sub("", value or "")
+    text = strip_control(value)
     return text.strip() if multiline else " ".join(text.split())
+
+
+def strip_control(text: str | None) -> str:
+    """Drop control characters except newlines and tabs (NUL breaks PostgreSQL)."""
+    return _CONTROL.sub("", text or "")
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in URLs, capped so a huge number is a 404, never an overflow (500)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def parse_id(raw: int | str | None) -> int | None:

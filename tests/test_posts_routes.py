@@ -172,3 +172,17 @@ def test_community_page_shows_pinned_first_and_its_composer(app, client, login, 
     login(intruder)
     outsider = client.get(f"/communities/{slug}").data.decode()
     assert "newest post" not in outsider and "Ask to join" in outsider
+
+
+def test_huge_ids_are_404_not_500(client, login, member):
+    login(member)
+    for url in ("/posts/99999999999999999999", "/replies/99999999999999999999/card",
+                "/people/99999999999999999999/posts"):
+        assert client.get(url).status_code == 404
+
+
+def test_control_characters_are_dropped(app, client, login, member):
+    login(member)
+    client.post("/posts", data={"body": "null\x00byte and bell\x07 kept\nnewline"})
+    with app.app_context():
+        assert db.session.scalar(select(Post.body_source)) == "nullbyte and bell kept\nnewline"

@@ -5,6 +5,7 @@ from sqlalchemy import func, select, update
 from app import events
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.extensions import db
+from app.forms import strip_control
 from app.models import REACTION_KINDS, Post, Reaction, Reply, Revision, ThreadFollow, User, utcnow
 from app.notifications.services import notify, notify_many
 from app.posts.rendering import check_body, render_body
@@ -22,6 +23,7 @@ def get_reply(user: User, reply_id: int) -> Reply:
 
 def create_reply(author: User, post: Post, body: str) -> Reply:
     """Reply in a post's thread; the post's author and the thread's followers are notified."""
+    body = strip_control(body)
     errors = check_body(body)
     if not errors and (post.status != "visible" or not can_write_in(author, post.community)):
         errors["body"] = "This conversation is closed to new replies."
@@ -52,6 +54,7 @@ def create_reply(author: User, post: Post, body: str) -> Reply:
 
 def edit_reply(actor: User, reply: Reply, body: str) -> Reply:
     """The author edits a reply; the earlier text is kept as a revision."""
+    body = strip_control(body)
     if reply.author_id != actor.id or reply.status == "deleted":
         raise PermissionDenied("Only the author can edit this reply.")
     errors = check_body(body)

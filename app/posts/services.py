@@ -6,6 +6,7 @@ from app import events
 from app.communities.services import all_staff
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.extensions import db
+from app.forms import strip_control
 from app.models import Community, Post, Revision, ThreadFollow, User, utcnow
 from app.notifications.services import notify_many
 from app.permissions import can_manage_community, can_see_content, has_role
@@ -65,6 +66,7 @@ def notify_mentions(author: User, post: Post, mentioned: dict[str, User], reply_
 
 def create_post(author: User, body: str, community: Community | None = None) -> Post:
     """Write a post to a community (All staff by default)."""
+    body = strip_control(body)
     community = community or all_staff()
     errors = check_body(body)
     if not errors and not can_write_in(author, community):
@@ -87,6 +89,7 @@ def create_post(author: User, body: str, community: Community | None = None) -> 
 
 def edit_post(actor: User, post: Post, body: str) -> Post:
     """The author edits a post; the earlier text is kept as a revision."""
+    body = strip_control(body)
     if post.author_id != actor.id or post.status == "deleted":
         raise PermissionDenied("Only the author can edit this post.")
     errors = check_body(body)

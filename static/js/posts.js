@@ -95,12 +95,10 @@
     area.insertAdjacentElement("afterend", list);
     area.setAttribute("aria-autocomplete", "list");
     area.setAttribute("aria-controls", list.id);
-    area.setAttribute("aria-expanded", "false");
     var timer = null, active = -1, people = [], start = -1;
 
     function close() {
       list.hidden = true; list.innerHTML = ""; active = -1; people = [];
-      area.setAttribute("aria-expanded", "false");
       area.removeAttribute("aria-activedescendant");
     }
     function highlight(index) {
@@ -135,7 +133,6 @@
         list.append(li);
       });
       list.hidden = people.length === 0;
-      area.setAttribute("aria-expanded", people.length ? "true" : "false");
       if (people.length) highlight(0);
     }
     area.addEventListener("input", function () {

@@ -1,0 +1,194 @@
+"""JSON Schemas for the OpenAPI document, and @documented, which declares them beside each view."""
+
+from collections.abc import Callable
+
+from app.models import REACTION_KINDS, STAFF_TYPES, TOKEN_SCOPES, VISIBILITIES
+from app.posts.rendering import MAX_BODY
+
+
+def ref(name: str) -> dict:
+    """A reference to a component schema."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def nullable(schema: dict) -> dict:
+    """A schema that may also be null."""
+    return {"oneOf": [schema, {"type": "null"}]}
+
+
+def list_of(name: str) -> dict:
+    """A list answer: items and the cursor for the next page (null on the last page)."""
+    return {
+        "type": "object",
+        "required": ["items", "next_cursor"],
+        "properties": {
+            "items": {"type": "array", "items": ref(name)},
+            "next_cursor": {"type": ["integer", "null"]},
+        },
+    }
+
+
+def documented(
+    *,
+    response: dict | None = None,
+    request: dict | None = None,
+    status: int = 200,
+    query: dict[str, dict] | None = None,
+    body_required: bool = True,
+) -> Callable:
+    """Declare a view's request body, query parameters and answer for /api/v1/openapi.json."""
+
+    def decorate(view: Callable) -> Callable:
+        view.api_doc = {
+            "response": response,
+            "request": request,
+            "status": status,  # type: ignore[attr-defined]
+            "query": query or {},
+            "body_required": body_required,
+        }
+        return view
+
+    return decorate
+
+
+_STR = {"type": "string"}
+_INT = {"type": "integer"}
+_TIME = {"type": "string", "format": "date-time"}
+_ID = {"type": "integer", "minimum": 1}
+
+PAGE_QUERY = {
+    "cursor": {"type": "integer", "description": "next_cursor from the previous page"},
+    "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+}
+
+
+def _obj(properties: dict, required: list[str] | None = None) -> dict:
+    return {"type": "object", "properties": properties, "required": required or list(properties)}
+
+
+COMPONENTS: dict[str, dict] = {
+    "Error": _obj(
+        {
+            "error": _obj(
+                {"code": _STR, "message": _STR, "fields": {"type": "object", "additionalProperties": _STR}}
+            )
+        }
+    ),
+    "Person": _obj({"id": _INT, "name": _STR, "handle": _STR, "former_member": {"type": "boolean"}}),
+    "Unit": _obj({"id": _INT, "name": _STR, "parent_id": {"type": ["integer", "null"]}, "path": _STR}),
+    "User": _obj(
+        {
+            "id": _INT,
+            "name": _STR,
+            "handle": _STR,
+            "former_member": {"type": "boolean"},
+            "job_title": _STR,
+            "unit": nullable(ref("Unit")),
+            "staff_type": {"enum": list(STAFF_TYPES)},
+            "role": _STR,
+            "bio": _STR,
+        }
+    ),
+    "Me": {
+        "allOf": [
+            ref("User"),
+            _obj(
+                {
+                    "email": _STR,
+                    "token": nullable(
+                        _obj({"name": _STR, "prefix": _STR, "scope": {"enum": list(TOKEN_SCOPES)}})
+                    ),
+                }
+            ),
+        ]
+    },
+    "CommunityRef": _obj({"id": _INT, "name": _STR, "slug": _STR}),
+    "Community": {
+        "allOf": [
+            ref("CommunityRef"),
+            _obj(
+                {
+                    "description": _STR,
+                    "visibility": {"enum": list(VISIBILITIES)},
+                    "is_all_staff": {"type": "boolean"},
+                    "archived": {"type": "boolean"},
+                    "member_count": _INT,
+                    "my_status": {"enum": ["owner", "admin", "member", "requested", "invited", None]},
+                }
+            ),
+        ]
+    },
+    "Post": _obj(
+        {
+            "id": _INT,
+            "author": ref("Person"),
+            "community": ref("CommunityRef"),
+            "body": {"type": ["string", "null"], "description": "the source text; null once deleted"},
+            "html": {"type": ["string", "null"], "description": "sanitised HTML; null once deleted"},
+            "status": {"enum": ["visible", "held", "hidden", "deleted"]},
+            "created_at": _TIME,
+            "edited_at": nullable(_TIME),
+            "reply_count": _INT,
+            "reactions": {"type": "object", "additionalProperties": _INT},
+            "my_reaction": {"enum": [*REACTION_KINDS, None]},
+            "pinned": {"type": "boolean"},
+            "can_moderate": {"type": "boolean"},
+        }
+    ),
+    "Reply": _obj(
+        {
+            "id": _INT,
+            "post_id": _INT,
+            "author": ref("Person"),
+            "body": {"type": ["string", "null"]},
+            "html": {"type": ["string", "null"]},
+            "status": {"enum": ["visible", "deleted"]},
+            "created_at": _TIME,
+            "edited_at": nullable(_TIME),
+        }
+    ),
+    "Revision": _obj({"id": _INT, "body": _STR, "edited_by": nullable(ref("Person")), "created_at": _TIME}),
+    "Reactor": _obj({"user": ref("Person"), "kind": {"enum": list(REACTION_KINDS)}, "created_at": _TIME}),
+    "Reactions": _obj(
+        {
+            "my_reaction": {"enum": [*REACTION_KINDS, None]},
+            "reactions": {"type": "object", "additionalProperties": _INT},
+        }
+    ),
+    "Notification": _obj(
+        {
+            "id": _INT,
+            "kind": _STR,
+            "actor": nullable(ref("Person")),
+            "community_id": {"type": ["integer", "null"]},
+            "data": {"type": "object"},
+            "created_at": _TIME,
+            "read_at": nullable(_TIME),
+        }
+    ),
+    "Event": _obj(
+        {
+            "seq": _INT,
+            "name": _STR,
+            "created_at": _TIME,
+            "community_id": {"type": ["integer", "null"]},
+            "data": {"type": "object"},
+        }
+    ),
+    "EventList": _obj(
+        {"items": {"type": "array", "items": ref("Event")}, "last_seq": _INT, "has_more": {"type": "boolean"}}
+    ),
+    "Marked": _obj({"marked": _INT}),
+}
+
+BODY_TEXT = {"type": "string", "minLength": 1, "maxLength": MAX_BODY}
+
+REQUESTS = {
+    "PostCreate": _obj(
+        {"body": BODY_TEXT, "community_id": {**_ID, "description": "omit for All staff"}}, ["body"]
+    ),
+    "BodyEdit": _obj({"body": BODY_TEXT}),
+    "Pin": _obj({"pinned": {"type": "boolean"}}),
+    "ReactionSet": _obj({"kind": {"enum": list(REACTION_KINDS)}}),
+    "MarkRead": _obj({"id": {**_ID, "description": "omit to mark all read"}}, []),
+}
