@@ -6,6 +6,7 @@ from flask import current_app, url_for
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app import events
 from app.errors import PermissionDenied, ValidationError
 from app.extensions import db
 from app.mail import send_mail
@@ -69,6 +70,16 @@ def user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
+def unique_handle(email: str) -> str:
+    """A free @handle from the email's local part: sam.patel, then sam.patel2, ..."""
+    base = re.sub(r"[^a-z0-9._-]", "", normalise_email(email).partition("@")[0]).strip("._-")[:60] or "user"
+    taken = set(db.session.scalars(select(User.handle).where(User.handle.like(f"{base}%"))))
+    handle, n = base, 2
+    while handle in taken:
+        handle, n = f"{base}{n}", n + 1
+    return handle
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The active person with these credentials, or None (same cost whether the email exists)."""
     user = user_by_email(email)
@@ -108,6 +119,7 @@ def create_user(
     user = User(
         email=email,
         name=name,
+        handle=unique_handle(email),
         password_hash=hash_password(password) if password else None,
         role=role,
         unit=unit,
@@ -129,6 +141,7 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     user.session_version += 1
     db.session.flush()
+    events.record("user_updated", actor=user, user_id=user.id, sessions_revoked=True)
 
 
 def change_password(user: User, current: str, new: str, confirm: str) -> None:
@@ -148,6 +161,7 @@ def sign_out_everywhere(user: User) -> None:
     """Invalidate every session and remember-me cookie the person has."""
     user.session_version += 1
     db.session.flush()
+    events.record("user_updated", actor=user, user_id=user.id, sessions_revoked=True)
 
 
 def _link(endpoint: str, token: str) -> str:

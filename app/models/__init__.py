@@ -6,9 +6,9 @@ from app.models.events import Event, SocketConnection
 from app.models.follows import ThreadFollow, TopicFollow, UserFollow
 from app.models.notification_settings import NotificationSettings
 from app.models.notifications import Notification
+from app.models.people import ROLES, STAFF_TYPES, Invitation, Setting, Unit, User
 from app.models.posts import POST_STATUSES, REACTION_KINDS, Post, PostTopic, Reaction, Reply, Revision, Topic
 from app.models.tokens import TOKEN_SCOPES, ApiToken
-from app.models.people import ROLES, STAFF_TYPES, Invitation, Setting, Unit, User
 
 __all__ = [
     "ApiToken",
