@@ -1,11 +1,27 @@
 """Rollcall: the application factory."""
 
 import os
+from importlib import import_module
 
 from flask import Flask
 
 from app.config import CONFIGS, INSTANCE
 from app.extensions import csrf, db, limiter, login_manager, socketio
+
+
+# Feature packages and their views modules. Packages define only their blueprint, so importing a
+# service never drags in views (and views may import any service without an import cycle).
+BLUEPRINTS = (
+    ("auth", ("routes",)),
+    ("main", ("routes",)),
+    ("people", ("routes",)),
+    ("communities", ("routes",)),
+    ("posts", ("routes", "reply_routes")),
+    ("feeds", ("routes",)),
+    ("notifications", ("routes",)),
+    ("admin", ("routes",)),
+    ("api", ()),
+)
 
 
 def create_app(config: str | type | None = None, **overrides) -> Flask:
@@ -28,28 +44,17 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     socketio.init_app(app, message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
                       cors_allowed_origins=[app.config["BASE_URL"]])
 
-    from app import (
-        admin,
-        api,
-        auth,
-        cli,
-        communities,
-        events,
-        feeds,
-        main,
-        notifications,
-        people,
-        posts,
-        templating,
-    )
+    from app import cli, events, templating
     from app.errors import register_error_handlers
     from app.jobs import replay_pending
     from app.permissions import enforce_route_access
     from app.realtime import init_app as init_realtime
     from app.security import init_security_headers
 
-    for module in (auth, main, people, communities, posts, feeds, notifications, admin, api):
-        app.register_blueprint(module.bp)
+    for package, views in BLUEPRINTS:
+        for module in views:  # importing a views module attaches its routes to the package's blueprint
+            import_module(f"app.{package}.{module}")
+        app.register_blueprint(import_module(f"app.{package}").bp)
     templating.init_app(app)
     events.init_app(app)
     init_realtime(app)

@@ -9,6 +9,7 @@ from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.db import write_intent, writing
+from app import events
 from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.forms import clean_text, parse_id
@@ -87,6 +88,8 @@ def revoke_token(user: User, token_id: int | str) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         db.session.flush()
+        # Live sockets opened with this token are cut after commit (app/realtime).
+        events.record("user_updated", actor=user, user_id=user.id, token_revoked=token.id)
     return token
 
 

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("communities", __name__, url_prefix="/communities")
-
-from app.communities import routes  # noqa: E402,F401

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("posts", __name__)
-
-from app.posts import reply_routes, routes  # noqa: E402,F401
