@@ -1,0 +1,84 @@
+"""`flask demo seed`: the Northshire Police demo organisation."""
+
+from sqlalchemy import func, select
+
+from app.auth.services import authenticate
+from app.demo import DEMO_PASSWORD, PEOPLE, email_for
+from app.extensions import db
+from app.models import Community, JoinRequest, Membership, Notification, Unit, User
+
+
+def _count(model, *where) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_seed_builds_the_demo_police_service(app, runner):
+    result = runner.invoke(args=["demo", "seed"])
+    assert result.exit_code == 0, result.output
+    assert DEMO_PASSWORD in result.output
+    for label in ("admin", "comms", "leader", "moderator", "member"):
+        assert f"  {label:<10} " in result.output
+    with app.app_context():
+        people = db.session.scalars(select(User)).all()
+        assert 35 <= len(people) <= 45
+        assert {p.staff_type for p in people} == {"sworn", "civilian", "volunteer", "contractor"}
+        assert all(p.email.endswith("@northshire.police.uk") and p.bio and p.job_title for p in people)
+        roles = [p.role for p in people]
+        assert roles.count("leader") == 2 and roles.count("admin") == 1 and roles.count("moderator") == 1
+        assert 2 <= roles.count("comms") <= 3
+
+        communities = db.session.scalars(select(Community)).all()
+        assert len(communities) == 9
+        assert {c.visibility for c in communities} == {"public", "private", "secret"}
+        assert all(c.description for c in communities)
+        for community in (c for c in communities if not c.is_all_staff):
+            assert (
+                _count(Membership, Membership.community_id == community.id, Membership.role == "owner") >= 1
+            )
+
+        all_staff = next(c for c in communities if c.is_all_staff)
+        members = set(
+            db.session.scalars(select(Membership.user_id).where(Membership.community_id == all_staff.id))
+        )
+        assert members == {p.id for p in people if p.is_active}
+
+        harbour = next(c for c in communities if c.visibility == "secret")
+        pc = db.session.scalar(select(User).where(User.email == "jordan.ellis@northshire.police.uk"))
+        assert db.session.get(Membership, (harbour.id, pc.id)) is None  # the plain PC can't see it
+
+        assert _count(Unit, Unit.parent_id.is_not(None)) >= 5
+        request = db.session.scalar(select(JoinRequest).where(JoinRequest.kind == "request"))
+        assert request.status == "pending" and request.community.visibility == "private"
+        assert _count(Notification) >= 2
+
+
+def test_every_demo_login_works_with_the_shared_password(app, runner):
+    runner.invoke(args=["demo", "seed"])
+    with app.app_context():
+        for name, *_ in PEOPLE[:3]:
+            assert authenticate(email_for(name), DEMO_PASSWORD) is not None
+        hashes = set(db.session.scalars(select(User.password_hash)))
+        assert len(hashes) == 1  # hashed once, not forty times
+
+
+def test_if_empty_is_a_no_op_the_second_time(app, runner):
+    first = runner.invoke(args=["demo", "seed", "--if-empty"])
+    assert first.exit_code == 0, first.output
+    with app.app_context():
+        before = (_count(User), _count(Community), _count(Membership))
+    second = runner.invoke(args=["demo", "seed", "--if-empty"])
+    assert second.exit_code == 0
+    assert "not seeded" in second.output
+    with app.app_context():
+        assert (_count(User), _count(Community), _count(Membership)) == before
+
+
+def test_seeding_twice_without_if_empty_explains_itself(runner):
+    runner.invoke(args=["demo", "seed"])
+    again = runner.invoke(args=["demo", "seed"])
+    assert again.exit_code == 1
+    assert "already in this database" in again.output
+
+
+def test_email_addresses_are_firstname_dot_lastname():
+    assert email_for("Liam O'Connor") == "liam.oconnor@northshire.police.uk"
