@@ -8,7 +8,6 @@ from flask import Flask
 from app.config import CONFIGS, INSTANCE
 from app.extensions import csrf, db, limiter, login_manager, socketio
 
-
 # Feature packages and their views modules. Packages define only their blueprint, so importing a
 # service never drags in views (and views may import any service without an import cycle).
 BLUEPRINTS = (
@@ -26,8 +25,9 @@ BLUEPRINTS = (
 
 def create_app(config: str | type | None = None, **overrides) -> Flask:
     """Build the app: configure extensions, register blueprints, error handlers and CLI."""
-    app = Flask(__name__, template_folder="../templates", static_folder="../static",
-                instance_path=str(INSTANCE))
+    app = Flask(
+        __name__, template_folder="../templates", static_folder="../static", instance_path=str(INSTANCE)
+    )
     config = config or os.environ.get("ROLLCALL_CONFIG", "development")
     app.config.from_object(CONFIGS[config] if isinstance(config, str) else config)
     app.config.update(overrides)
@@ -41,8 +41,9 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
-    socketio.init_app(app, message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
-                      cors_allowed_origins=[app.config["BASE_URL"]])
+    socketio.init_app(
+        app, message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"], cors_allowed_origins=[app.config["BASE_URL"]]
+    )
 
     from app import cli, events, templating
     from app.errors import register_error_handlers

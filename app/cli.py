@@ -65,7 +65,9 @@ def demo_seed(if_empty: bool) -> None:
         click.echo("Database already has people; demo not seeded.")
         return
     db.session.commit()
-    click.echo(f"Demo organisation ready. Sign in with any of these (password for all: {seeded['password']}):")
+    click.echo(
+        f"Demo organisation ready. Sign in with any of these (password for all: {seeded['password']}):"
+    )
     for email, role in seeded["logins"]:
         click.echo(f"  {role:<10} {email}")
 
@@ -107,7 +109,10 @@ def users_token(email: str, name: str, scope: str) -> None:
             raise click.ClickException("; ".join(f"{k}: {v}" for k, v in exc.fields.items())) from exc
         db.session.commit()
     click.echo(plaintext)
-    click.echo(f"Token “{token.name}” ({scope}) for {user.email}; shown once, revoke it at /account/tokens.", err=True)
+    click.echo(
+        f"Token “{token.name}” ({scope}) for {user.email}; shown once, revoke it at /account/tokens.",
+        err=True,
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -1,8 +1,8 @@
 """The database: one engine per app, one session per request or command."""
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Iterator
 
 from flask import current_app
 from flask.globals import app_ctx

@@ -4,7 +4,7 @@ Nothing is emitted or indexed for a transaction that rolled back, and nothing is
 events still marked undispatched are replayed on start and by `flask jobs tick`.
 """
 
-from typing import Callable
+from collections.abc import Callable
 
 from flask import Flask, current_app
 from sqlalchemy import event as sa_event
@@ -15,15 +15,24 @@ from app.extensions import db
 from app.models import Event, User
 
 # Every event name the product uses, `<noun>_<past_verb>`; record() refuses others.
-EVENT_NAMES = frozenset({
-    "post_created", "post_updated", "post_deleted", "post_pinned",
-    "reply_created", "reply_updated", "reply_deleted",
-    "reaction_updated",
-    "notification_created",
-    "membership_created", "membership_removed",
-    "user_updated", "user_deactivated",
-    "community_updated",
-})
+EVENT_NAMES = frozenset(
+    {
+        "post_created",
+        "post_updated",
+        "post_deleted",
+        "post_pinned",
+        "reply_created",
+        "reply_updated",
+        "reply_deleted",
+        "reaction_updated",
+        "notification_created",
+        "membership_created",
+        "membership_removed",
+        "user_updated",
+        "user_deactivated",
+        "community_updated",
+    }
+)
 
 # Handlers get the events and a fresh session: the committing session may not run SQL any more.
 Handler = Callable[[list[Event], Session], None]
@@ -38,13 +47,20 @@ def subscribe(handler: Handler) -> Handler:
     return handler
 
 
-def record(name: str, *, actor: User | None = None, community_id: int | None = None,
-           user_id: int | None = None, **data) -> Event:
+def record(
+    name: str,
+    *,
+    actor: User | None = None,
+    community_id: int | None = None,
+    user_id: int | None = None,
+    **data,
+) -> Event:
     """Add an event row to the current transaction; it is dispatched after commit."""
     if name not in EVENT_NAMES:
         raise ValueError(f"unregistered event name {name!r}")
-    row = Event(name=name, actor_id=actor.id if actor else None, community_id=community_id,
-                user_id=user_id, data=data)
+    row = Event(
+        name=name, actor_id=actor.id if actor else None, community_id=community_id, user_id=user_id, data=data
+    )
     session = db.session()
     session.add(row)
     session.info.setdefault(_PENDING, []).append(row)
@@ -71,9 +87,9 @@ def replay(limit: int = 1000) -> int:
     """Dispatch events committed but never dispatched (after a crash); returns how many."""
     # Its own short session: the caller's session may hold an old snapshot (SQLite WAL).
     with Session(bind=db.engine, expire_on_commit=False) as session:
-        pending = list(session.scalars(
-            select(Event).where(Event.dispatched.is_(False)).order_by(Event.id).limit(limit)
-        ))
+        pending = list(
+            session.scalars(select(Event).where(Event.dispatched.is_(False)).order_by(Event.id).limit(limit))
+        )
     dispatch(pending)
     return len(pending)
 

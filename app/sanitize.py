@@ -5,8 +5,8 @@ can refresh it when this allow-list or the formatting changes.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import nh3
 from markdown_it import MarkdownIt
@@ -87,8 +87,11 @@ def _build_parser() -> MarkdownIt:
 _parser = _build_parser()
 
 
-def render(source: str, mention_url: Callable[[str], str | None] = lambda _h: None,
-           topic_url: Callable[[str], str] | None = None) -> Rendered:
+def render(
+    source: str,
+    mention_url: Callable[[str], str | None] = lambda _h: None,
+    topic_url: Callable[[str], str] | None = None,
+) -> Rendered:
     """Render user text; @handles link when mention_url knows them, #topics when topic_url is given."""
     env = {"mention_url": mention_url, "topic_url": topic_url, "mentions": [], "topics": []}
     html = _parser.render(source or "", env)

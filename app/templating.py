@@ -1,22 +1,26 @@
 """Jinja filters and globals shared by every template."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Flask, has_request_context
 from flask_login import current_user
 
 from app.models import REACTION_KINDS, ROLES, STAFF_TYPES, VISIBILITIES
 
-REACTIONS = {"like": ("👍", "Like"), "celebrate": ("🎉", "Celebrate"),
-             "insightful": ("💡", "Insightful"), "support": ("🤝", "Support")}
+REACTIONS = {
+    "like": ("👍", "Like"),
+    "celebrate": ("🎉", "Celebrate"),
+    "insightful": ("💡", "Insightful"),
+    "support": ("🤝", "Support"),
+}
 
 
 def _isotime(value: datetime | None) -> str:
-    return value.astimezone(timezone.utc).isoformat(timespec="seconds") if value else ""
+    return value.astimezone(UTC).isoformat(timespec="seconds") if value else ""
 
 
 def _longtime(value: datetime | None) -> str:
-    return value.astimezone(timezone.utc).strftime("%-d %b %Y, %H:%M UTC") if value else ""
+    return value.astimezone(UTC).strftime("%-d %b %Y, %H:%M UTC") if value else ""
 
 
 def init_app(app: Flask) -> None:

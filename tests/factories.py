@@ -22,14 +22,20 @@ def make_unit(name: str | None = None, parent: Unit | None = None) -> Unit:
 def make_user(name: str | None = None, role: str = "member", email: str | None = None, **kwargs) -> User:
     """A confirmed, active person with the shared test password."""
     n = next(_seq)
-    user = create_user(email or f"person{n}@example.police.uk", name or f"Person {n}", PASSWORD,
-                       role=role, **kwargs)
+    user = create_user(
+        email or f"person{n}@example.police.uk", name or f"Person {n}", PASSWORD, role=role, **kwargs
+    )
     db.session.commit()
     return user
 
 
-def make_community(owner: User, visibility: str = "public", name: str | None = None,
-                   members: list[User] = (), description: str = "") -> Community:
+def make_community(
+    owner: User,
+    visibility: str = "public",
+    name: str | None = None,
+    members: list[User] = (),
+    description: str = "",
+) -> Community:
     """A community owned by `owner`, with extra plain members."""
     community = create_community(owner, name or f"Community {next(_seq)}", description, visibility)
     for member in members:

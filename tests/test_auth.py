@@ -28,7 +28,9 @@ def test_wrong_password_keeps_email_and_reveals_nothing(client, member):
     assert bad.status_code == unknown.status_code == 422
     assert b"don&#39;t match an active account" in bad.data
     assert member.email.encode() in bad.data
-    assert bad.data.replace(member.email.encode(), b"") == unknown.data.replace(b"nobody@example.police.uk", b"")
+    assert bad.data.replace(member.email.encode(), b"") == unknown.data.replace(
+        b"nobody@example.police.uk", b""
+    )
 
 
 def test_anonymous_is_sent_to_login(client):
@@ -51,12 +53,20 @@ def test_password_change_validates_and_keeps_this_session(app, client, login, me
     other = app.test_client()
     login(member, other)
     login(member)
-    bad = client.post("/account/security", data={"current_password": "nope", "new_password": "short",
-                                                  "confirm_password": "short"})
+    bad = client.post(
+        "/account/security",
+        data={"current_password": "nope", "new_password": "short", "confirm_password": "short"},
+    )
     assert bad.status_code == 422
     assert b"isn&#39;t your current password" in bad.data and b"at least 10" in bad.data
-    ok = client.post("/account/security", data={"current_password": PASSWORD, "new_password": "a much longer one",
-                                                 "confirm_password": "a much longer one"})
+    ok = client.post(
+        "/account/security",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "a much longer one",
+            "confirm_password": "a much longer one",
+        },
+    )
     assert ok.status_code == 302
     assert client.get("/").status_code == 200
     assert other.get("/").status_code == 302
@@ -81,8 +91,19 @@ def test_deactivated_person_cannot_sign_in(ctx, client, member):
 
 
 def test_users_create_cli(runner, ctx):
-    result = runner.invoke(args=["users", "create", "cli@example.police.uk", "--name", "Cli Person",
-                                 "--role", "comms", "--password", "long enough pw"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "cli@example.police.uk",
+            "--name",
+            "Cli Person",
+            "--role",
+            "comms",
+            "--password",
+            "long enough pw",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "cli@example.police.uk"))
     assert user.role == "comms"

@@ -26,8 +26,10 @@ def _get(user: User) -> User:
 def _role(app, user: User, slug: str) -> str | None:
     with app.app_context():
         return db.session.scalar(
-            select(Membership.role).join(Community, Community.id == Membership.community_id)
-            .where(Membership.user_id == user.id, Community.slug == slug))
+            select(Membership.role)
+            .join(Community, Community.id == Membership.community_id)
+            .where(Membership.user_id == user.id, Community.slug == slug)
+        )
 
 
 def _count(app, model, *where) -> int:
@@ -41,13 +43,23 @@ def world(app, member, comms, leader, moderator, admin, intruder, all_staff):
     member plain) and Operation Nightjar (secret: comms owns, member plain)."""
     with app.app_context():
         public = make_community(_get(member), name="Cycle to work", description="Bikes, routes and showers.")
-        private = make_community(_get(comms), "private", name="Custody sergeants", members=[_get(member)],
-                                 description="Shift handovers and custody suite news.")
+        private = make_community(
+            _get(comms),
+            "private",
+            name="Custody sergeants",
+            members=[_get(member)],
+            description="Shift handovers and custody suite news.",
+        )
         db.session.add(Membership(community_id=private.id, user_id=leader.id, role="admin"))
         secret = make_community(_get(comms), "secret", name=SECRET, members=[_get(member)])
         db.session.commit()
-        return SimpleNamespace(public=public.slug, private=private.slug, secret=secret.slug,
-                               private_id=private.id, secret_id=secret.id)
+        return SimpleNamespace(
+            public=public.slug,
+            private=private.slug,
+            secret=secret.slug,
+            private_id=private.id,
+            secret_id=secret.id,
+        )
 
 
 def _ask(app, user: User, slug: str, message: str = "") -> int:
@@ -67,13 +79,23 @@ def _invite(app, actor: User, slug: str, user: User) -> None:
 
 # --- browsing --------------------------------------------------------------------------------------
 
+
 def test_anonymous_people_are_sent_to_sign_in(client, world):
     assert "/login" in client.get("/communities/").headers["Location"]
     assert "/login" in client.get(f"/communities/{world.public}").headers["Location"]
 
 
-@pytest.mark.parametrize("who, sees_secret", [("intruder", False), ("moderator", False), ("leader", False),
-                                              ("member", True), ("comms", True), ("admin", True)])
+@pytest.mark.parametrize(
+    "who, sees_secret",
+    [
+        ("intruder", False),
+        ("moderator", False),
+        ("leader", False),
+        ("member", True),
+        ("comms", True),
+        ("admin", True),
+    ],
+)
 def test_index_lists_what_each_person_may_know(request, client, login, world, who, sees_secret):
     login(request.getfixturevalue(who))
     page = _text(client.get("/communities/"))
@@ -128,8 +150,9 @@ def test_index_rejects_bad_filters_clearly(client, login, world, member, query):
     assert "Those filters can't be used" in _text(response)
 
 
-def test_index_query_count_does_not_grow_with_communities(app, client, login, world, comms, intruder,
-                                                          count_queries):
+def test_index_query_count_does_not_grow_with_communities(
+    app, client, login, world, comms, intruder, count_queries
+):
     _invite(app, comms, world.private, intruder)
     login(intruder)
 
@@ -142,8 +165,12 @@ def test_index_query_count_does_not_grow_with_communities(app, client, login, wo
     with app.app_context():
         owner = _get(comms)
         for i in range(10):
-            community = make_community(owner, "private" if i % 2 else "public", name=f"Unit {i:02}",
-                                       members=[_get(intruder)] if i % 3 == 0 else [])
+            community = make_community(
+                owner,
+                "private" if i % 2 else "public",
+                name=f"Unit {i:02}",
+                members=[_get(intruder)] if i % 3 == 0 else [],
+            )
             if i % 2 and i % 3:
                 joins.request_to_join(_get(intruder), community)
         db.session.commit()
@@ -151,7 +178,9 @@ def test_index_query_count_does_not_grow_with_communities(app, client, login, wo
     assert many == few, f"{few} queries for a few communities, {many} for more"
 
 
-def test_invitations_show_on_top_of_the_index_with_accept_and_decline(app, client, login, world, comms, intruder):
+def test_invitations_show_on_top_of_the_index_with_accept_and_decline(
+    app, client, login, world, comms, intruder
+):
     _invite(app, comms, world.private, intruder)
     login(intruder)
     page = _text(client.get("/communities/"))
@@ -165,6 +194,7 @@ def test_invitations_show_on_top_of_the_index_with_accept_and_decline(app, clien
 
 # --- creating --------------------------------------------------------------------------------------
 
+
 def test_create_form_disables_kinds_a_member_may_not_choose(client, login, member, comms):
     login(member)
     page = _text(client.get("/communities/new"))
@@ -176,22 +206,30 @@ def test_create_form_disables_kinds_a_member_may_not_choose(client, login, membe
 
 def test_create_a_community(app, client, login, comms):
     login(comms)
-    response = client.post("/communities/new", data={"name": "Drone pilots", "description": "Kit and rotas.",
-                                                      "visibility": "secret"})
+    response = client.post(
+        "/communities/new",
+        data={"name": "Drone pilots", "description": "Kit and rotas.", "visibility": "secret"},
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith("/communities/drone-pilots")
     page = _text(client.get("/communities/drone-pilots"))
     assert "Drone pilots is ready" in page and "Secret" in page
     assert _role(app, comms, "drone-pilots") == "owner"
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"name": "", "visibility": "public"}, "Give the community a name."),
-    ({"name": "x" * 81, "visibility": "public"}, "Use at most 80 characters (you have 81)."),
-    ({"name": "Valid", "visibility": "everyone"}, "Choose public, private or secret."),
-    ({"name": "Valid"}, "Choose public, private or secret."),
-    ({"name": "Valid", "visibility": "private"}, "Only people an admin has chosen can create private"),
-    ({"name": "Valid", "description": "x" * 2001, "visibility": "public"}, "Use at most 2,000 characters"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"name": "", "visibility": "public"}, "Give the community a name."),
+        ({"name": "x" * 81, "visibility": "public"}, "Use at most 80 characters (you have 81)."),
+        ({"name": "Valid", "visibility": "everyone"}, "Choose public, private or secret."),
+        ({"name": "Valid"}, "Choose public, private or secret."),
+        ({"name": "Valid", "visibility": "private"}, "Only people an admin has chosen can create private"),
+        (
+            {"name": "Valid", "description": "x" * 2001, "visibility": "public"},
+            "Use at most 2,000 characters",
+        ),
+    ],
+)
 def test_create_rejects_bad_input_beside_the_field(app, client, login, member, data, message):
     login(member)
     response = client.post("/communities/new", data=data)
@@ -203,6 +241,7 @@ def test_create_rejects_bad_input_beside_the_field(app, client, login, member, d
 
 
 # --- the community page ----------------------------------------------------------------------------
+
 
 def test_public_page_for_a_non_member(client, login, world, intruder):
     login(intruder)
@@ -229,11 +268,15 @@ def test_private_page_for_a_member_and_a_manager(client, login, world, member, l
     assert "/settings" not in page
     login(leader)
     page = _text(client.get(f"/communities/{world.private}"))
-    assert f"/communities/{world.private}/requests" in page and f"/communities/{world.private}/settings" in page
+    assert (
+        f"/communities/{world.private}/requests" in page and f"/communities/{world.private}/settings" in page
+    )
 
 
-@pytest.mark.parametrize("who, status", [("intruder", 404), ("leader", 404), ("moderator", 404),
-                                         ("member", 200), ("comms", 200), ("admin", 200)])
+@pytest.mark.parametrize(
+    "who, status",
+    [("intruder", 404), ("leader", 404), ("moderator", 404), ("member", 200), ("comms", 200), ("admin", 200)],
+)
 def test_secret_page_is_404_for_outsiders(request, client, login, world, who, status):
     login(request.getfixturevalue(who))
     response = client.get(f"/communities/{world.secret}")
@@ -269,6 +312,7 @@ def test_archived_page_is_read_only(app, client, login, world, comms, intruder):
 
 # --- joining, asking, leaving ------------------------------------------------------------------------
 
+
 def test_join_public_twice_is_harmless(app, client, login, world, intruder):
     login(intruder)
     for _ in range(2):
@@ -286,15 +330,18 @@ def test_join_private_is_refused_with_a_message(app, client, login, world, intru
 
 def test_ask_twice_then_withdraw(app, client, login, world, intruder, comms):
     login(intruder)
-    first = client.post(f"/communities/{world.private}/request", data={"message": "New to custody."},
-                        follow_redirects=True)
+    first = client.post(
+        f"/communities/{world.private}/request", data={"message": "New to custody."}, follow_redirects=True
+    )
     assert "has been sent to its owners and admins" in _text(first)
     assert "Withdraw my request" in _text(first)
     second = client.post(f"/communities/{world.private}/request", follow_redirects=True)
     assert "already asked to join" in _text(second)
     assert _count(app, JoinRequest) == 1
-    assert _count(app, Notification, Notification.user_id == comms.id,
-                  Notification.kind == "join_requested") == 1
+    assert (
+        _count(app, Notification, Notification.user_id == comms.id, Notification.kind == "join_requested")
+        == 1
+    )
     client.post(f"/communities/{world.private}/request/cancel")
     again = client.post(f"/communities/{world.private}/request/cancel", follow_redirects=True)
     assert "no request waiting" in _text(again)
@@ -323,8 +370,10 @@ def test_leave(app, client, login, world, member):
 
 # --- managers: requests ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("who, status", [("comms", 200), ("leader", 200), ("admin", 200),
-                                         ("member", 403), ("intruder", 403)])
+
+@pytest.mark.parametrize(
+    "who, status", [("comms", 200), ("leader", 200), ("admin", 200), ("member", 403), ("intruder", 403)]
+)
 def test_requests_page_access(app, request, client, login, world, intruder, who, status):
     _ask(app, intruder, world.private, "Joining the custody team.")
     login(request.getfixturevalue(who))
@@ -343,12 +392,16 @@ def test_approve_and_decline(app, client, login, world, leader, intruder, modera
     assert _role(app, intruder, world.private) == "member"
     again = client.post(f"/communities/{world.private}/requests/{first}/approve", follow_redirects=True)
     assert "already been answered" in _text(again)
-    response = client.post(f"/communities/{world.private}/requests/{second}/decline",
-                           data={"reason": "Custody sergeants only."})
+    response = client.post(
+        f"/communities/{world.private}/requests/{second}/decline", data={"reason": "Custody sergeants only."}
+    )
     assert response.status_code == 302
     with app.app_context():
-        note = db.session.scalar(select(Notification).where(Notification.user_id == moderator.id,
-                                                            Notification.kind == "join_declined"))
+        note = db.session.scalar(
+            select(Notification).where(
+                Notification.user_id == moderator.id, Notification.kind == "join_declined"
+            )
+        )
         assert note.data["reason"] == "Custody sergeants only."
     assert _role(app, moderator, world.private) is None
 
@@ -365,7 +418,13 @@ def test_decline_reason_too_long_is_kept_beside_the_field(app, client, login, wo
 def test_bad_request_ids_are_404(app, client, login, world, comms, intruder):
     rid = _ask(app, intruder, world.private)
     login(comms)
-    for path in ("999999/approve", "abc/approve", f"{rid}/maybe", "-1/approve", "99999999999999999999999/decline"):
+    for path in (
+        "999999/approve",
+        "abc/approve",
+        f"{rid}/maybe",
+        "-1/approve",
+        "99999999999999999999999/decline",
+    ):
         assert client.post(f"/communities/{world.private}/requests/{path}").status_code == 404
     assert client.post(f"/communities/{world.public}/requests/{rid}/approve").status_code == 403  # not theirs
     login(intruder)
@@ -374,6 +433,7 @@ def test_bad_request_ids_are_404(app, client, login, world, comms, intruder):
 
 
 # --- managers: members, invitations, roles ---------------------------------------------------------
+
 
 def test_members_page_and_invite_picker(app, client, login, world, comms, intruder, member):
     with app.app_context():
@@ -386,7 +446,7 @@ def test_members_page_and_invite_picker(app, client, login, world, comms, intrud
     login(comms)
     page = _text(client.get(f"/communities/{world.private}/members"))
     assert "Morgan Member" in page and "Lee Leaver" not in page and "3 members" in page
-    picker = page[page.index('name="user_id"'):page.index("Send invitation")]
+    picker = page[page.index('name="user_id"') : page.index("Send invitation")]
     assert "Ivy Intruder" in picker and "Gwen Gone" not in picker and "Morgan Member" not in picker
     assert "Change role" in page and "Remove" in page
     login(intruder)
@@ -397,8 +457,11 @@ def test_members_page_and_invite_picker(app, client, login, world, comms, intrud
 
 def test_invite_then_accept_from_the_community_page(app, client, login, world, comms, intruder):
     login(comms)
-    response = client.post(f"/communities/{world.private}/members/invite", data={"user_id": str(intruder.id)},
-                           follow_redirects=True)
+    response = client.post(
+        f"/communities/{world.private}/members/invite",
+        data={"user_id": str(intruder.id)},
+        follow_redirects=True,
+    )
     assert "Ivy Intruder has been invited" in _text(response)
     login(intruder)
     page = _text(client.get(f"/communities/{world.private}"))
@@ -437,7 +500,9 @@ def test_role_changes_and_removal(app, client, login, world, comms, member, lead
     bad = client.post(f"{base}/{member.id}/role", data={"role": "boss"})
     assert bad.status_code == 422 and "Choose owner, admin or member." in _text(bad)
     last = client.post(f"{base}/{comms.id}/role", data={"role": "member"})
-    assert last.status_code == 422 and "This is the only owner: make someone else an owner first." in _text(last)
+    assert last.status_code == 422 and "This is the only owner: make someone else an owner first." in _text(
+        last
+    )
     assert "The only owner: make someone else an owner" in _text(last)
     assert _role(app, comms, world.private) == "owner"
     assert client.post(f"{base}/{intruder.id}/role", data={"role": "admin"}).status_code == 404
@@ -448,14 +513,20 @@ def test_role_changes_and_removal(app, client, login, world, comms, member, lead
     login(leader)  # a community admin can't touch an owner
     assert client.post(f"{base}/{comms.id}/remove").status_code == 403
     login(intruder)
-    assert client.post(f"/communities/{world.public}/members/{member.id}/role",
-                       data={"role": "member"}).status_code == 403
+    assert (
+        client.post(
+            f"/communities/{world.public}/members/{member.id}/role", data={"role": "member"}
+        ).status_code
+        == 403
+    )
 
 
 # --- managers: settings ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("who, status", [("comms", 200), ("leader", 200), ("admin", 200),
-                                         ("member", 403), ("intruder", 403)])
+
+@pytest.mark.parametrize(
+    "who, status", [("comms", 200), ("leader", 200), ("admin", 200), ("member", 403), ("intruder", 403)]
+)
 def test_settings_access(request, client, login, world, who, status):
     login(request.getfixturevalue(who))
     assert client.get(f"/communities/{world.private}/settings").status_code == status
@@ -464,14 +535,18 @@ def test_settings_access(request, client, login, world, who, status):
 def test_settings_rename_and_bad_input(app, client, login, world, comms):
     login(comms)
     url = f"/communities/{world.private}/settings"
-    for data, message in (({"name": "x" * 81, "visibility": "private"}, "at most 80 characters"),
-                          ({"name": "Custody", "visibility": "members"}, "Choose public, private or secret.")):
+    for data, message in (
+        ({"name": "x" * 81, "visibility": "private"}, "at most 80 characters"),
+        ({"name": "Custody", "visibility": "members"}, "Choose public, private or secret."),
+    ):
         response = client.post(url, data=data)
         assert response.status_code == 422 and message in _text(response)
     with app.app_context():
         community = db.session.get(Community, world.private_id)
         assert (community.name, community.visibility) == ("Custody sergeants", "private")
-    response = client.post(url, data={"name": "Custody leads", "description": "New.", "visibility": "private"})
+    response = client.post(
+        url, data={"name": "Custody leads", "description": "New.", "visibility": "private"}
+    )
     assert response.headers["Location"].endswith("/communities/custody-leads/settings")
     assert client.get(f"/communities/{world.private}").status_code == 404
 
@@ -486,22 +561,45 @@ def test_all_staff_settings_are_locked(client, login, admin):
 
 # --- secrecy everywhere ----------------------------------------------------------------------------
 
-def test_secret_community_is_404_for_the_intruder_everywhere(app, client, login, world, comms, member, intruder):
+
+def test_secret_community_is_404_for_the_intruder_everywhere(
+    app, client, login, world, comms, member, intruder
+):
     login(intruder)
     slug = world.secret
     gets = ["", "/members", "/requests", "/settings", "/members?q=x"]
-    posts = ["/join", "/request", "/request/cancel", "/leave", "/invitation/accept", "/invitation/decline",
-             "/requests/1/approve", "/requests/1/decline", "/members/invite", f"/members/{member.id}/role",
-             f"/members/{member.id}/remove", "/settings", "/archive"]
+    posts = [
+        "/join",
+        "/request",
+        "/request/cancel",
+        "/leave",
+        "/invitation/accept",
+        "/invitation/decline",
+        "/requests/1/approve",
+        "/requests/1/decline",
+        "/members/invite",
+        f"/members/{member.id}/role",
+        f"/members/{member.id}/remove",
+        "/settings",
+        "/archive",
+    ]
     for path in gets:
         response = client.get(f"/communities/{slug}{path}")
         assert response.status_code == 404 and SECRET not in _text(response), path
     for path in posts:
         response = client.post(f"/communities/{slug}{path}", data={"role": "admin", "user_id": intruder.id})
         assert response.status_code == 404 and SECRET not in _text(response), path
-    for page in ("/communities/", "/communities/?kind=secret", "/communities/?q=Nightjar",
-                 "/communities/?mine=1&archived=1", "/", "/notifications", f"/people/{comms.id}",
-                 f"/people/{member.id}", "/people"):
+    for page in (
+        "/communities/",
+        "/communities/?kind=secret",
+        "/communities/?q=Nightjar",
+        "/communities/?mine=1&archived=1",
+        "/",
+        "/notifications",
+        f"/people/{comms.id}",
+        f"/people/{member.id}",
+        "/people",
+    ):
         response = client.get(page)
         assert response.status_code in (200, 422), page
         assert SECRET not in _text(response), page

@@ -21,13 +21,17 @@ def _count(model, *where) -> int:
 
 
 def _notes(user: User, kind: str) -> list[Notification]:
-    return list(db.session.scalars(select(Notification).where(Notification.user_id == user.id,
-                                                              Notification.kind == kind)))
+    return list(
+        db.session.scalars(
+            select(Notification).where(Notification.user_id == user.id, Notification.kind == kind)
+        )
+    )
 
 
 def _member_of(user: User, community: Community) -> str | None:
-    return db.session.scalar(select(Membership.role).where(Membership.user_id == user.id,
-                                                           Membership.community_id == community.id))
+    return db.session.scalar(
+        select(Membership.role).where(Membership.user_id == user.id, Membership.community_id == community.id)
+    )
 
 
 def _deactivate(user: User) -> None:
@@ -37,8 +41,11 @@ def _deactivate(user: User) -> None:
 
 # --- creating and editing ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("role, allowed", [("member", False), ("comms", True), ("leader", True),
-                                           ("moderator", False), ("admin", True)])
+
+@pytest.mark.parametrize(
+    "role, allowed",
+    [("member", False), ("comms", True), ("leader", True), ("moderator", False), ("admin", True)],
+)
 @pytest.mark.parametrize("visibility", ["public", "private", "secret"])
 def test_who_may_create_each_kind(ctx, role, allowed, visibility):
     person = make_user(role=role)
@@ -62,19 +69,27 @@ def test_admins_choose_who_creates_private_communities(ctx, member):
 def test_create_records_membership_event_and_cleans_text(ctx, member):
     community = services.create_community(_fresh(member), "  Response \x00 North ", " Line one.\nLine two. ")
     assert (community.name, community.description, community.slug) == (
-        "Response North", "Line one.\nLine two.", "response-north")
+        "Response North",
+        "Line one.\nLine two.",
+        "response-north",
+    )
     assert db.session.scalar(select(Event.user_id).where(Event.name == "membership_created")) == member.id
 
 
-@pytest.mark.parametrize("name, description, visibility, field, message", [
-    ("", "", "public", "name", "Give the community a name."),
-    ("   ", "", "public", "name", "Give the community a name."),
-    ("x" * 81, "", "public", "name", "at most 80 characters"),
-    ("Fine", "x" * 2001, "public", "description", "at most 2,000"),
-    ("Fine", "", "open", "visibility", "Choose public, private or secret."),
-    ("Fine", "", "", "visibility", "Choose public, private or secret."),
-])
-def test_create_rejects_bad_input_and_stores_nothing(ctx, admin, name, description, visibility, field, message):
+@pytest.mark.parametrize(
+    "name, description, visibility, field, message",
+    [
+        ("", "", "public", "name", "Give the community a name."),
+        ("   ", "", "public", "name", "Give the community a name."),
+        ("x" * 81, "", "public", "name", "at most 80 characters"),
+        ("Fine", "x" * 2001, "public", "description", "at most 2,000"),
+        ("Fine", "", "open", "visibility", "Choose public, private or secret."),
+        ("Fine", "", "", "visibility", "Choose public, private or secret."),
+    ],
+)
+def test_create_rejects_bad_input_and_stores_nothing(
+    ctx, admin, name, description, visibility, field, message
+):
     with pytest.raises(ValidationError) as exc:
         services.create_community(_fresh(admin), name, description, visibility)
     assert message in exc.value.fields[field]
@@ -112,6 +127,7 @@ def test_all_staff_stays_public(ctx, admin, all_staff):
 
 # --- joining and leaving --------------------------------------------------------------------------
 
+
 def test_join_public_twice_is_harmless(ctx, member, intruder):
     community = make_community(_fresh(member))
     services.join(_fresh(intruder), community)
@@ -145,7 +161,8 @@ def test_leave_rules(ctx, member, comms, all_staff):
 def test_a_deactivated_owner_does_not_count_as_a_successor(ctx, member, comms):
     community = make_community(_fresh(member))
     db.session.get(Membership, (community.id, comms.id)) or db.session.add(
-        Membership(community_id=community.id, user_id=comms.id, role="owner"))
+        Membership(community_id=community.id, user_id=comms.id, role="owner")
+    )
     db.session.commit()
     assert services.owners_count(community) == 2
     _deactivate(comms)
@@ -155,6 +172,7 @@ def test_a_deactivated_owner_does_not_count_as_a_successor(ctx, member, comms):
 
 
 # --- requests --------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def private(comms, leader, member, intruder, admin, all_staff, ctx):
@@ -201,7 +219,10 @@ def test_request_refusals_are_clear(private, member, intruder):
 def test_unique_index_backs_up_the_check(private, intruder):
     db.session.add(JoinRequest(community_id=private.id, user_id=intruder.id, kind="request"))
     db.session.flush()
-    assert services.insert_once(JoinRequest, community_id=private.id, user_id=intruder.id, kind="invite") is False
+    assert (
+        services.insert_once(JoinRequest, community_id=private.id, user_id=intruder.id, kind="invite")
+        is False
+    )
     assert _count(JoinRequest) == 1  # the transaction carries on
     assert services.insert_once(Membership, community_id=private.id, user_id=intruder.id) is True
     assert services.insert_once(Membership, community_id=private.id, user_id=intruder.id) is False
@@ -253,6 +274,7 @@ def test_cancel_request(private, intruder):
 
 
 # --- invitations -----------------------------------------------------------------------------------
+
 
 def test_invite_accept_notifies_both_ways(private, leader, intruder):
     joins.invite(_fresh(leader), private, str(intruder.id))
@@ -321,6 +343,7 @@ def test_secret_community_is_invisible_except_to_members_invitees_and_admins(ctx
 
 # --- roles and removal -----------------------------------------------------------------------------
 
+
 def test_role_change_notifies_and_protects_the_last_owner(private, comms, member):
     joins.set_role(_fresh(comms), private, member.id, "admin")
     assert _member_of(member, private) == "admin"
@@ -365,6 +388,7 @@ def test_remove_member(private, comms, leader, member, all_staff, admin):
 
 # --- archiving -------------------------------------------------------------------------------------
 
+
 def test_archived_communities_are_read_only(private, comms, member, intruder):
     with pytest.raises(PermissionDenied):
         services.set_archived(_fresh(member), private, True)
@@ -372,9 +396,11 @@ def test_archived_communities_are_read_only(private, comms, member, intruder):
     first = private.archived_at
     services.set_archived(_fresh(comms), private, True)
     assert private.archived_at == first
-    for attempt in (lambda: joins.request_to_join(_fresh(intruder), private),
-                    lambda: joins.invite(_fresh(comms), private, intruder.id),
-                    lambda: services.join(_fresh(intruder), private)):
+    for attempt in (
+        lambda: joins.request_to_join(_fresh(intruder), private),
+        lambda: joins.invite(_fresh(comms), private, intruder.id),
+        lambda: services.join(_fresh(intruder), private),
+    ):
         with pytest.raises(ValidationError) as exc:
             attempt()
         assert "archived" in exc.value.fields["community"]
@@ -394,6 +420,7 @@ def test_archiving_hides_invitations_from_the_invitee(private, comms, intruder):
 
 # --- the directory ---------------------------------------------------------------------------------
 
+
 def test_directory_counts_active_people_and_shows_my_status(ctx, comms, member, intruder, all_staff):
     leaver = make_user()
     public = make_community(_fresh(comms), name="Cycling club", members=[_fresh(member), leaver])
@@ -410,9 +437,12 @@ def test_directory_counts_active_people_and_shows_my_status(ctx, comms, member, 
     assert list(by_name) == ["All staff", "Custody sergeants", "Cycling club", "Drone pilots"]
     assert secret.name not in by_name
     assert by_name["Cycling club"].members == 2
-    assert (by_name["Custody sergeants"].status, by_name["Drone pilots"].status,
-            by_name["Cycling club"].status, by_name["All staff"].status) == (
-        "requested", "invited", None, "member")
+    assert (
+        by_name["Custody sergeants"].status,
+        by_name["Drone pilots"].status,
+        by_name["Cycling club"].status,
+        by_name["All staff"].status,
+    ) == ("requested", "invited", None, "member")
     mine = {row.community.name: row.status for row in queries.directory(_fresh(comms), mine=True)[0]}
     assert mine["Operation Nightjar"] == "owner"
     assert public.id

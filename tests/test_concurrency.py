@@ -25,8 +25,12 @@ WRITERS, POSTS_EACH = 8, 5
 def served_app(tmp_path):
     url = f"sqlite:///{tmp_path / 'concurrent.db'}"
     command.upgrade(alembic_config(url), "head")
-    app = create_app("testing", DATABASE_URL=url, OUTBOX_DIR=str(tmp_path / "outbox"),
-                     SEARCH_INDEX_DIR=str(tmp_path / "index"))
+    app = create_app(
+        "testing",
+        DATABASE_URL=url,
+        OUTBOX_DIR=str(tmp_path / "outbox"),
+        SEARCH_INDEX_DIR=str(tmp_path / "index"),
+    )
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -56,8 +60,10 @@ def test_eight_concurrent_writers_lose_nothing(served_app):
         for n in range(POSTS_EACH):
             body = urllib.parse.urlencode({"body": f"{email} post {n}"}).encode()
             try:
-                response = opener.open(urllib.request.Request(
-                    base + "/posts", data=body, headers={"X-Requested-With": "fetch"}), timeout=30)
+                response = opener.open(
+                    urllib.request.Request(base + "/posts", data=body, headers={"X-Requested-With": "fetch"}),
+                    timeout=30,
+                )
                 if response.status != 201:
                     failures.append(f"{email}: {response.status}")
             except urllib.error.HTTPError as exc:

@@ -26,11 +26,15 @@ def test_upgrade_head_on_an_empty_database_matches_the_models(tmp_path):
     try:
         with engine.connect() as connection:
             assert _diff(connection) == []
-            names = connection.execute(text("SELECT name FROM communities WHERE is_all_staff")).scalars().all()
+            names = (
+                connection.execute(text("SELECT name FROM communities WHERE is_all_staff")).scalars().all()
+            )
             assert names == ["All staff"]
         command.downgrade(alembic_config(url), "base")
         with engine.connect() as connection:
-            tables = connection.execute(text("SELECT name FROM sqlite_master WHERE type='table'")).scalars().all()
+            tables = (
+                connection.execute(text("SELECT name FROM sqlite_master WHERE type='table'")).scalars().all()
+            )
             assert set(tables) <= {"alembic_version"}
     finally:
         engine.dispose()
@@ -45,4 +49,7 @@ def test_the_test_database_matches_the_models(app):
             assert _diff(connection) == []
             from app.models import Community
 
-            assert connection.execute(select(Community.name).where(Community.is_all_staff)).scalar() == "All staff"
+            assert (
+                connection.execute(select(Community.name).where(Community.is_all_staff)).scalar()
+                == "All staff"
+            )

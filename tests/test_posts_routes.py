@@ -25,12 +25,15 @@ def test_post_from_the_home_composer(app, client, login, member):
     assert b"First post on" in client.get("/").data
 
 
-@pytest.mark.parametrize("data,field,message", [
-    ({"body": ""}, "body", b"Write something"),
-    ({"body": "x" * 5001}, "body", b"under 5,000"),
-    ({"body": "ok", "community_id": "abc"}, "community_id", b"Choose an option"),
-    ({"body": "ok", "community_id": "999999"}, "community_id", b"Choose a community you belong to"),
-])
+@pytest.mark.parametrize(
+    "data,field,message",
+    [
+        ({"body": ""}, "body", b"Write something"),
+        ({"body": "x" * 5001}, "body", b"under 5,000"),
+        ({"body": "ok", "community_id": "abc"}, "community_id", b"Choose an option"),
+        ({"body": "ok", "community_id": "999999"}, "community_id", b"Choose a community you belong to"),
+    ],
+)
 def test_bad_posts_keep_the_text_and_store_nothing(app, client, login, member, data, field, message):
     login(member)
     response = client.post("/posts", data=data)
@@ -84,7 +87,12 @@ def test_unknown_and_invisible_posts_are_404(app, client, login, comms, intruder
         secret_id = make_community(db.session.get(User, comms.id), "secret", name="Operation Harbour").id
     post_id = _post(app, comms, "briefing at 0600", secret_id)
     login(intruder)
-    for url in (f"/posts/{post_id}", f"/posts/{post_id}/card", f"/posts/{post_id}/reactions", "/posts/999999"):
+    for url in (
+        f"/posts/{post_id}",
+        f"/posts/{post_id}/card",
+        f"/posts/{post_id}/reactions",
+        "/posts/999999",
+    ):
         response = client.get(url)
         assert response.status_code == 404
         assert b"Operation Harbour" not in response.data
@@ -159,8 +167,12 @@ def test_reply_card_and_thread_for_deleted_reply(app, client, login, member, com
 
 def test_community_page_shows_pinned_first_and_its_composer(app, client, login, member, comms, intruder):
     with app.app_context():
-        community = make_community(db.session.get(User, comms.id), "private", name="Comms Team",
-                                   members=[db.session.get(User, member.id)])
+        community = make_community(
+            db.session.get(User, comms.id),
+            "private",
+            name="Comms Team",
+            members=[db.session.get(User, member.id)],
+        )
         slug, community_id = community.slug, community.id
     first = _post(app, member, "older but pinned", community_id)
     _post(app, member, "newest post", community_id)
@@ -168,7 +180,7 @@ def test_community_page_shows_pinned_first_and_its_composer(app, client, login, 
     client.post(f"/posts/{first}/pin", data={"pinned": "1"})
     page = client.get(f"/communities/{slug}").data.decode()
     assert page.index("older but pinned") < page.index("newest post")
-    assert 'name="community_id" value="%d"' % community_id in page
+    assert f'name="community_id" value="{community_id}"' in page
     login(intruder)
     outsider = client.get(f"/communities/{slug}").data.decode()
     assert "newest post" not in outsider and "Ask to join" in outsider
@@ -176,8 +188,11 @@ def test_community_page_shows_pinned_first_and_its_composer(app, client, login, 
 
 def test_huge_ids_are_404_not_500(client, login, member):
     login(member)
-    for url in ("/posts/99999999999999999999", "/replies/99999999999999999999/card",
-                "/people/99999999999999999999/posts"):
+    for url in (
+        "/posts/99999999999999999999",
+        "/replies/99999999999999999999/card",
+        "/people/99999999999999999999/posts",
+    ):
         assert client.get(url).status_code == 404
 
 

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.feeds import follows, queries
 from app.models import Event, Notification, Post, Reaction, Revision, User
 from app.posts import replies, services
-from tests.factories import make_community, make_user
+from tests.factories import make_community
 
 
 def _get(model, id_):
@@ -18,8 +18,10 @@ def _get(model, id_):
 
 @pytest.fixture
 def people(ctx, member, comms, intruder, moderator):
-    return {k: _get(User, u.id) for k, u in
-            {"member": member, "comms": comms, "intruder": intruder, "moderator": moderator}.items()}
+    return {
+        k: _get(User, u.id)
+        for k, u in {"member": member, "comms": comms, "intruder": intruder, "moderator": moderator}.items()
+    }
 
 
 def test_post_to_all_staff_by_default_renders_and_records_event(people):
@@ -34,8 +36,9 @@ def test_post_to_all_staff_by_default_renders_and_records_event(people):
     assert note.kind == "mention" and note.data["post_id"] == post.id
 
 
-@pytest.mark.parametrize("body,message", [("", "Write something"), ("   \n ", "Write something"),
-                                          ("x" * 5001, "under 5,000")])
+@pytest.mark.parametrize(
+    "body,message", [("", "Write something"), ("   \n ", "Write something"), ("x" * 5001, "under 5,000")]
+)
 def test_bad_bodies_are_refused_and_nothing_is_stored(people, body, message):
     with pytest.raises(ValidationError) as exc:
         services.create_post(people["member"], body)
@@ -103,13 +106,17 @@ def test_replies_notify_author_and_followers_and_count(people):
     replies.create_reply(people["moderator"], post, "Me too")
     db.session.commit()
     assert post.reply_count == 2
-    kinds = db.session.execute(select(Notification.user_id, Notification.kind).order_by(Notification.id)).all()
+    kinds = db.session.execute(
+        select(Notification.user_id, Notification.kind).order_by(Notification.id)
+    ).all()
     assert (people["member"].id, "post_reply") in kinds
     assert (people["comms"].id, "thread_reply") in kinds  # comms follows after replying
     replies.set_thread_follow(people["comms"], post, False)
     replies.create_reply(people["member"], post, "Thanks both")
     db.session.commit()
-    later = db.session.scalars(select(Notification.user_id).where(Notification.data["reply_id"].isnot(None))).all()
+    later = db.session.scalars(
+        select(Notification.user_id).where(Notification.data["reply_id"].isnot(None))
+    ).all()
     assert later.count(people["comms"].id) == 1
 
 
@@ -225,7 +232,9 @@ def test_mention_suggestions_skip_former_members(people):
     db.session.commit()
     names = [u.name for u in follows.suggest_people("C")]
     assert "Casey Comms" not in names
-    assert follows.suggest_people("%") == [] or all(u.deactivated_at is None for u in follows.suggest_people("%"))
+    assert follows.suggest_people("%") == [] or all(
+        u.deactivated_at is None for u in follows.suggest_people("%")
+    )
 
 
 def test_a_savepoint_does_not_dispatch_before_the_real_commit(people):

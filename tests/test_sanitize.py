@@ -18,6 +18,7 @@ class _Elements(HTMLParser):
     def handle_starttag(self, tag, attrs):
         self.elements.append((tag, dict(attrs)))
 
+
 PAYLOADS = [
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",
@@ -47,8 +48,15 @@ def test_payloads_render_inert(payload):
 
 def test_markdown_subset():
     html = render("**bold** *it* ~~gone~~\n\n- a\n- b\n\n1. one\n\n> quoted\n\n`code`").html
-    for tag in ("<strong>bold</strong>", "<em>it</em>", "<s>gone</s>", "<ul>", "<ol>", "<blockquote>",
-                "<code>code</code>"):
+    for tag in (
+        "<strong>bold</strong>",
+        "<em>it</em>",
+        "<s>gone</s>",
+        "<ul>",
+        "<ol>",
+        "<blockquote>",
+        "<code>code</code>",
+    ):
         assert tag in html
 
 
@@ -65,9 +73,11 @@ def test_links_are_autolinked_with_safe_rel():
 
 
 def test_mentions_and_topics():
-    result = render("Thanks @Sam.Patel and @ghost for #Wellbeing #wellbeing; not me@example.org or a#b",
-                    mention_url=lambda h: "/people/7" if h == "sam.patel" else None,
-                    topic_url=lambda t: f"/topics/{t}")
+    result = render(
+        "Thanks @Sam.Patel and @ghost for #Wellbeing #wellbeing; not me@example.org or a#b",
+        mention_url=lambda h: "/people/7" if h == "sam.patel" else None,
+        topic_url=lambda t: f"/topics/{t}",
+    )
     assert result.mentions == ["sam.patel"]
     assert result.topics == ["wellbeing"]
     assert '<a class="mention" href="/people/7"' in result.html
@@ -81,7 +91,10 @@ def test_mentions_in_code_are_ignored():
 
 
 def test_clean_drops_unknown_classes():
-    assert clean('<a class="evil mention" href="/x">x</a>') == '<a class="mention" href="/x" rel="nofollow noopener noreferrer">x</a>'
+    assert (
+        clean('<a class="evil mention" href="/x">x</a>')
+        == '<a class="mention" href="/x" rel="nofollow noopener noreferrer">x</a>'
+    )
 
 
 def test_plain_text_excerpt():

@@ -27,8 +27,11 @@ def _routes(app):
 
 
 def test_every_route_declares_an_access_level(app):
-    missing = [r.endpoint for r in _routes(app)
-               if getattr(app.view_functions[r.endpoint], "access_level", None) not in ACCESS_LEVELS]
+    missing = [
+        r.endpoint
+        for r in _routes(app)
+        if getattr(app.view_functions[r.endpoint], "access_level", None) not in ACCESS_LEVELS
+    ]
     assert not missing, f"routes without @access(...): {missing}"
 
 
@@ -97,7 +100,9 @@ def test_csrf_is_required_on_forms(app, client, member):
         assert b"form expired" in response.data
         page = client.get("/login").data.decode()
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        response = client.post("/login", data={"email": member.email, "password": PASSWORD, "csrf_token": token})
+        response = client.post(
+            "/login", data={"email": member.email, "password": PASSWORD, "csrf_token": token}
+        )
         assert response.status_code == 302
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
@@ -140,5 +145,7 @@ def test_login_is_rate_limited_with_a_clear_message(app, client, member):
 
 
 def test_next_parameter_cannot_redirect_off_site(client, member):
-    response = client.post("/login?next=//evil.example.com/", data={"email": member.email, "password": PASSWORD})
+    response = client.post(
+        "/login?next=//evil.example.com/", data={"email": member.email, "password": PASSWORD}
+    )
     assert response.headers["Location"] == "/"

@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.db import write_intent, writing
 from app import events
+from app.db import write_intent, writing
 from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.forms import clean_text, parse_id

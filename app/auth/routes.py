@@ -73,9 +73,12 @@ def security():
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            services.change_password(current_user, request.form.get("current_password", ""),
-                                     request.form.get("new_password", ""),
-                                     request.form.get("confirm_password", ""))
+            services.change_password(
+                current_user,
+                request.form.get("current_password", ""),
+                request.form.get("new_password", ""),
+                request.form.get("confirm_password", ""),
+            )
         except ValidationError as exc:
             errors = exc.fields
         else:
@@ -107,8 +110,9 @@ def accept_invitation(token: str):
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            user = services.accept_invitation(invitation, request.form.get("name", ""),
-                                              request.form.get("password", ""))
+            user = services.accept_invitation(
+                invitation, request.form.get("name", ""), request.form.get("password", "")
+            )
         except ValidationError as exc:
             errors = exc.fields
         else:
@@ -116,8 +120,9 @@ def accept_invitation(token: str):
             login_user(user)
             flash(f"Welcome to {current_app.config['ORG_NAME']}, {user.name}.", "success")
             return redirect(url_for("main.home"))
-    return render_template("auth/accept_invitation.html", invitation=invitation, errors=errors,
-                           form=request.form), 422 if errors else 200
+    return render_template(
+        "auth/accept_invitation.html", invitation=invitation, errors=errors, form=request.form
+    ), 422 if errors else 200
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -128,15 +133,20 @@ def register():
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            services.register(request.form.get("email", ""), request.form.get("name", ""),
-                              request.form.get("password", ""))
+            services.register(
+                request.form.get("email", ""), request.form.get("name", ""), request.form.get("password", "")
+            )
         except ValidationError as exc:
             errors = exc.fields
         else:
             db.session.commit()
             return render_template("auth/check_email.html", purpose="confirm")
-    return render_template("auth/register.html", errors=errors, form=request.form,
-                           domains=current_app.config["ALLOWED_EMAIL_DOMAINS"]), 422 if errors else 200
+    return render_template(
+        "auth/register.html",
+        errors=errors,
+        form=request.form,
+        domains=current_app.config["ALLOWED_EMAIL_DOMAINS"],
+    ), 422 if errors else 200
 
 
 @bp.route("/confirm/<token>")
@@ -163,7 +173,9 @@ def forgot_password():
         if not errors:
             services.request_password_reset(email)
             return render_template("auth/check_email.html", purpose="reset")
-    return render_template("auth/forgot_password.html", errors=errors, form=request.form), 422 if errors else 200
+    return render_template(
+        "auth/forgot_password.html", errors=errors, form=request.form
+    ), 422 if errors else 200
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])

@@ -168,7 +168,9 @@ def _link(endpoint: str, token: str) -> str:
     return current_app.config["BASE_URL"] + url_for(endpoint, token=token)
 
 
-def invite(admin: User, email: str, name: str = "", role: str = "member", unit: Unit | None = None) -> Invitation:
+def invite(
+    admin: User, email: str, name: str = "", role: str = "member", unit: Unit | None = None
+) -> Invitation:
     """An admin invites someone by email; the link is signed and expires."""
     if not is_admin(admin):
         raise PermissionDenied()
@@ -186,8 +188,13 @@ def invite(admin: User, email: str, name: str = "", role: str = "member", unit: 
     db.session.add(invitation)
     db.session.flush()
     token = make_token("invite", {"invitation": invitation.id, "email": email})
-    send_mail(email, f"{admin.name} invited you to {current_app.config['ORG_NAME']}", "invitation",
-              invitation=invitation, link=_link("auth.accept_invitation", token))
+    send_mail(
+        email,
+        f"{admin.name} invited you to {current_app.config['ORG_NAME']}",
+        "invitation",
+        invitation=invitation,
+        link=_link("auth.accept_invitation", token),
+    )
     return invitation
 
 
@@ -223,18 +230,26 @@ def register(email: str, name: str, password: str) -> None:
     errors = check_email(email) | check_name((name or "").strip()) | check_password(password)
     if not errors.get("email") and not registration_open_for(email):
         domains = ", ".join(current_app.config["ALLOWED_EMAIL_DOMAINS"]) or "none"
-        errors["email"] = f"Self-registration is for these email domains: {domains}. Ask an admin for an invitation."
+        errors["email"] = (
+            f"Self-registration is for these email domains: {domains}. Ask an admin for an invitation."
+        )
     if errors:
         raise ValidationError(errors)
     existing = user_by_email(email)
     if existing is not None:
-        send_mail(email, "You already have a Rollcall account", "already_registered",
-                  user=existing, link=current_app.config["BASE_URL"] + url_for("auth.forgot_password"))
+        send_mail(
+            email,
+            "You already have a Rollcall account",
+            "already_registered",
+            user=existing,
+            link=current_app.config["BASE_URL"] + url_for("auth.forgot_password"),
+        )
         return
     user = create_user(email, name, password, confirmed=False)
     token = make_token("confirm", {"user": user.id, "email": email})
-    send_mail(email, "Confirm your Rollcall account", "confirm", user=user,
-              link=_link("auth.confirm_email", token))
+    send_mail(
+        email, "Confirm your Rollcall account", "confirm", user=user, link=_link("auth.confirm_email", token)
+    )
 
 
 def confirm_email(token: str) -> User | None:
@@ -257,8 +272,13 @@ def request_password_reset(email: str) -> None:
         return
     # The password hash in the token makes it single-use: once the password changes it no longer matches.
     token = make_token("reset", {"user": user.id, "h": (user.password_hash or "")[-16:]})
-    send_mail(user.email, "Reset your Rollcall password", "reset", user=user,
-              link=_link("auth.reset_password", token))
+    send_mail(
+        user.email,
+        "Reset your Rollcall password",
+        "reset",
+        user=user,
+        link=_link("auth.reset_password", token),
+    )
 
 
 def user_from_reset_token(token: str) -> User | None:

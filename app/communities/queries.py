@@ -23,8 +23,13 @@ from app.site_settings import role_list
 MAX_ROWS = 200
 MAX_QUERY = 100
 PREVIEW = 12
-ROLE_PLURALS = {"member": "members", "comms": "comms officers", "leader": "leaders",
-                "moderator": "moderators", "admin": "admins"}
+ROLE_PLURALS = {
+    "member": "members",
+    "comms": "comms officers",
+    "leader": "leaders",
+    "moderator": "moderators",
+    "admin": "admins",
+}
 
 
 @dataclass(frozen=True)
@@ -41,7 +46,8 @@ def member_counts(community_ids: list[int]) -> dict[int, int]:
     if not community_ids:
         return {}
     rows = db.session.execute(
-        select(Membership.community_id, func.count()).join(User, User.id == Membership.user_id)
+        select(Membership.community_id, func.count())
+        .join(User, User.id == Membership.user_id)
         .where(Membership.community_id.in_(community_ids), User.deactivated_at.is_(None))
         .group_by(Membership.community_id)
     )
@@ -54,20 +60,24 @@ def my_statuses(user: User, community_ids: list[int]) -> dict[int, str]:
         return {}
     pending = db.session.execute(
         select(JoinRequest.community_id, JoinRequest.kind).where(
-            JoinRequest.user_id == user.id, JoinRequest.status == "pending",
-            JoinRequest.community_id.in_(community_ids))
+            JoinRequest.user_id == user.id,
+            JoinRequest.status == "pending",
+            JoinRequest.community_id.in_(community_ids),
+        )
     )
     statuses = {cid: "invited" if kind == "invite" else "requested" for cid, kind in pending}
     roles = db.session.execute(
         select(Membership.community_id, Membership.role).where(
-            Membership.user_id == user.id, Membership.community_id.in_(community_ids))
+            Membership.user_id == user.id, Membership.community_id.in_(community_ids)
+        )
     )
     statuses.update(dict(roles.all()))
     return statuses
 
 
-def directory(user: User, q: str = "", kind: str = "", mine: bool = False,
-              archived: bool = False) -> tuple[list[DirectoryRow], bool]:
+def directory(
+    user: User, q: str = "", kind: str = "", mine: bool = False, archived: bool = False
+) -> tuple[list[DirectoryRow], bool]:
     """Communities the person may know of, filtered; and whether the list was cut at MAX_ROWS."""
     q = clean_text(q)
     errors: dict[str, str] = {}
@@ -85,7 +95,9 @@ def directory(user: User, q: str = "", kind: str = "", mine: bool = False,
     if not archived:
         stmt = stmt.where(Community.archived_at.is_(None))
     if mine:
-        stmt = stmt.where(Community.id.in_(select(Membership.community_id).where(Membership.user_id == user.id)))
+        stmt = stmt.where(
+            Community.id.in_(select(Membership.community_id).where(Membership.user_id == user.id))
+        )
     stmt = stmt.order_by(Community.is_all_staff.desc(), func.lower(Community.name), Community.id)
     communities = list(db.session.scalars(stmt.limit(MAX_ROWS + 1)))
     truncated = len(communities) > MAX_ROWS
@@ -137,8 +149,10 @@ def require_manager(user: User, community: Community) -> None:
 def requests_page(user: User, community: Community) -> dict:
     """Open requests to answer and invitations still waiting, for the community's managers."""
     require_manager(user, community)
-    return {"requests": list(db.session.scalars(pending_requests(community))),
-            "invitations": list(db.session.scalars(open_invitations(community)))}
+    return {
+        "requests": list(db.session.scalars(pending_requests(community))),
+        "invitations": list(db.session.scalars(open_invitations(community))),
+    }
 
 
 def members_page(user: User, community: Community, q: str = "") -> dict:
@@ -154,9 +168,18 @@ def members_page(user: User, community: Community, q: str = "") -> dict:
     rows = list(db.session.scalars(stmt.limit(MAX_ROWS + 1)))
     candidates = []
     if manage and not community.is_all_staff and not community.is_archived:
-        candidates = [(u.id, f"{u.name} · {u.job_title}" if u.job_title else u.name)
-                      for u in db.session.scalars(invite_candidates(community))]
-    return {"members": rows[:MAX_ROWS], "truncated": len(rows) > MAX_ROWS, "q": q, "role": role,
-            "can_manage": manage, "may_touch_owners": is_admin(user) or role == "owner",
-            "member_count": member_count(community), "candidates": candidates,
-            "owner_total": owners_count(community)}
+        candidates = [
+            (u.id, f"{u.name} · {u.job_title}" if u.job_title else u.name)
+            for u in db.session.scalars(invite_candidates(community))
+        ]
+    return {
+        "members": rows[:MAX_ROWS],
+        "truncated": len(rows) > MAX_ROWS,
+        "q": q,
+        "role": role,
+        "can_manage": manage,
+        "may_touch_owners": is_admin(user) or role == "owner",
+        "member_count": member_count(community),
+        "candidates": candidates,
+        "owner_total": owners_count(community),
+    }

@@ -44,11 +44,17 @@ def _active(stmt: Select) -> Select:
 
 def manager_ids(community: Community) -> list[int]:
     """Active owners and admins: the people who answer requests to join."""
-    return list(db.session.scalars(
-        select(Membership.user_id).join(User, User.id == Membership.user_id)
-        .where(Membership.community_id == community.id, Membership.role.in_(("owner", "admin")),
-               User.deactivated_at.is_(None))
-    ))
+    return list(
+        db.session.scalars(
+            select(Membership.user_id)
+            .join(User, User.id == Membership.user_id)
+            .where(
+                Membership.community_id == community.id,
+                Membership.role.in_(("owner", "admin")),
+                User.deactivated_at.is_(None),
+            )
+        )
+    )
 
 
 def request_to_join(user: User, community: Community, message: str = "") -> JoinRequest:
@@ -62,9 +68,17 @@ def request_to_join(user: User, community: Community, message: str = "") -> Join
     pending = pending_for(user, community)
     if pending is not None and pending.kind == "invite":
         raise ValidationError({"community": "You've already been invited: accept the invitation instead."})
-    if pending is not None or not insert_once(JoinRequest, community_id=community.id, user_id=user.id,
-                                              kind="request", message=message, created_by_id=user.id):
-        raise ValidationError({"community": "You've already asked to join. Its owners and admins will answer."})
+    if pending is not None or not insert_once(
+        JoinRequest,
+        community_id=community.id,
+        user_id=user.id,
+        kind="request",
+        message=message,
+        created_by_id=user.id,
+    ):
+        raise ValidationError(
+            {"community": "You've already asked to join. Its owners and admins will answer."}
+        )
     notify_many(manager_ids(community), "join_requested", actor=user, community=community, **_data(community))
     return pending_for(user, community)
 
@@ -81,27 +95,43 @@ def cancel_request(user: User, community: Community) -> bool:
 
 def pending_requests(community: Community) -> Select[tuple[JoinRequest]]:
     """Open requests to join from active people, oldest first."""
-    return _active(select(JoinRequest)).where(
-        JoinRequest.community_id == community.id, JoinRequest.kind == "request",
-        JoinRequest.status == "pending",
-    ).order_by(JoinRequest.created_at, JoinRequest.id)
+    return (
+        _active(select(JoinRequest))
+        .where(
+            JoinRequest.community_id == community.id,
+            JoinRequest.kind == "request",
+            JoinRequest.status == "pending",
+        )
+        .order_by(JoinRequest.created_at, JoinRequest.id)
+    )
 
 
 def open_invitations(community: Community) -> Select[tuple[JoinRequest]]:
     """Invitations to active people still waiting for an answer, oldest first."""
-    return _active(select(JoinRequest)).options(joinedload(JoinRequest.created_by)).where(
-        JoinRequest.community_id == community.id, JoinRequest.kind == "invite",
-        JoinRequest.status == "pending",
-    ).order_by(JoinRequest.created_at, JoinRequest.id)
+    return (
+        _active(select(JoinRequest))
+        .options(joinedload(JoinRequest.created_by))
+        .where(
+            JoinRequest.community_id == community.id,
+            JoinRequest.kind == "invite",
+            JoinRequest.status == "pending",
+        )
+        .order_by(JoinRequest.created_at, JoinRequest.id)
+    )
 
 
 def my_invitations(user: User) -> Select[tuple[JoinRequest]]:
     """The person's open invitations to communities that are not archived."""
     return (
-        select(JoinRequest).join(Community, Community.id == JoinRequest.community_id)
+        select(JoinRequest)
+        .join(Community, Community.id == JoinRequest.community_id)
         .options(joinedload(JoinRequest.created_by))
-        .where(JoinRequest.user_id == user.id, JoinRequest.kind == "invite",
-               JoinRequest.status == "pending", Community.archived_at.is_(None))
+        .where(
+            JoinRequest.user_id == user.id,
+            JoinRequest.kind == "invite",
+            JoinRequest.status == "pending",
+            Community.archived_at.is_(None),
+        )
         .order_by(JoinRequest.created_at.desc(), JoinRequest.id.desc())
     )
 
@@ -109,15 +139,17 @@ def my_invitations(user: User) -> Select[tuple[JoinRequest]]:
 def _close(row: JoinRequest, status: str, decided_by: User) -> None:
     """Close a pending row once, even if two managers click at the same moment."""
     done = db.session.execute(
-        update(JoinRequest).where(JoinRequest.id == row.id, JoinRequest.status == "pending")
+        update(JoinRequest)
+        .where(JoinRequest.id == row.id, JoinRequest.status == "pending")
         .values(status=status, decided_by_id=decided_by.id, decided_at=utcnow())
     ).rowcount
     if not done:
         raise ValidationError({"community": "This has already been answered."})
 
 
-def decide_request(actor: User, community: Community, request_id: int | str, approve: bool,
-                   reason: str = "") -> JoinRequest:
+def decide_request(
+    actor: User, community: Community, request_id: int | str, approve: bool, reason: str = ""
+) -> JoinRequest:
     """Approve (the person becomes a member) or decline (with an optional reason) a request."""
     _require_manager(actor, community)
     reason = _check_message(reason, "reason")
@@ -132,20 +164,26 @@ def decide_request(actor: User, community: Community, request_id: int | str, app
         add_member(actor, row.user, community)
         notify(row.user, "join_approved", actor=actor, community=community, **_data(community))
     else:
-        notify(row.user, "join_declined", actor=actor, community=community, reason=reason,
-               **_data(community))
+        notify(row.user, "join_declined", actor=actor, community=community, reason=reason, **_data(community))
     return row
 
 
 def invite_candidates(community: Community) -> Select[tuple[User]]:
     """Active people who are not members and have nothing pending here, by name."""
-    taken = select(Membership.user_id).where(Membership.community_id == community.id).union(
-        select(JoinRequest.user_id).where(JoinRequest.community_id == community.id,
-                                          JoinRequest.status == "pending")
+    taken = (
+        select(Membership.user_id)
+        .where(Membership.community_id == community.id)
+        .union(
+            select(JoinRequest.user_id).where(
+                JoinRequest.community_id == community.id, JoinRequest.status == "pending"
+            )
+        )
     )
-    return select(User).where(
-        User.deactivated_at.is_(None), User.email_confirmed_at.is_not(None), User.id.not_in(taken)
-    ).order_by(User.name, User.id)
+    return (
+        select(User)
+        .where(User.deactivated_at.is_(None), User.email_confirmed_at.is_not(None), User.id.not_in(taken))
+        .order_by(User.name, User.id)
+    )
 
 
 def invite(actor: User, community: Community, user_id: int | str) -> JoinRequest:
@@ -161,8 +199,9 @@ def invite(actor: User, community: Community, user_id: int | str) -> JoinRequest
     pending = pending_for(person, community)
     if pending is not None and pending.kind == "request":
         raise ValidationError({"user_id": f"{person.name} has already asked to join: approve their request."})
-    if pending is not None or not insert_once(JoinRequest, community_id=community.id, user_id=person.id,
-                                              kind="invite", created_by_id=actor.id):
+    if pending is not None or not insert_once(
+        JoinRequest, community_id=community.id, user_id=person.id, kind="invite", created_by_id=actor.id
+    ):
         raise ValidationError({"user_id": f"{person.name} has already been invited."})
     notify(person, "community_invited", actor=actor, community=community, **_data(community))
     return pending_for(person, community)
@@ -210,8 +249,9 @@ def set_role(actor: User, community: Community, user_id: int | str, role: str) -
         raise ValidationError({"role": "This is the only owner: make someone else an owner first."})
     row.role = role
     db.session.flush()
-    notify(row.user_id, "community_role_changed", actor=actor, community=community, role=role,
-           **_data(community))
+    notify(
+        row.user_id, "community_role_changed", actor=actor, community=community, role=role, **_data(community)
+    )
     return row
 
 

@@ -38,8 +38,12 @@ def _show(community: Community) -> str:
 @access("signed_in")
 def index():
     """The directory, with my invitations on top; a fetch gets just the results region."""
-    filters = {"q": request.args.get("q", ""), "kind": request.args.get("kind", ""),
-               "mine": request.args.get("mine") == "1", "archived": request.args.get("archived") == "1"}
+    filters = {
+        "q": request.args.get("q", ""),
+        "kind": request.args.get("kind", ""),
+        "mine": request.args.get("mine") == "1",
+        "archived": request.args.get("archived") == "1",
+    }
     errors: dict[str, str] = {}
     rows, truncated = [], False
     try:
@@ -51,8 +55,9 @@ def index():
     if request.headers.get("X-Requested-With") == "fetch":
         return render_template("communities/_results.html", **context), status
     invitations = db.session.scalars(joins.my_invitations(current_user)).all()
-    return render_template("communities/index.html", invitations=invitations, form=request.args,
-                           **context), status
+    return render_template(
+        "communities/index.html", invitations=invitations, form=request.args, **context
+    ), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -62,16 +67,23 @@ def create():
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            community = services.create_community(current_user, request.form.get("name", ""),
-                                                  request.form.get("description", ""),
-                                                  request.form.get("visibility", ""))
+            community = services.create_community(
+                current_user,
+                request.form.get("name", ""),
+                request.form.get("description", ""),
+                request.form.get("visibility", ""),
+            )
         except ValidationError as exc:
             errors = exc.fields
         else:
             return _done(f"{community.name} is ready. Invite colleagues or share its link.", _show(community))
-    return render_template("communities/new.html", errors=errors, form=request.form,
-                           kinds=queries.kind_choices(current_user),
-                           creators=queries.restricted_creators()), 422 if errors else 200
+    return render_template(
+        "communities/new.html",
+        errors=errors,
+        form=request.form,
+        kinds=queries.kind_choices(current_user),
+        creators=queries.restricted_creators(),
+    ), 422 if errors else 200
 
 
 @bp.route("/<slug>")
@@ -82,12 +94,22 @@ def show(slug: str):
     context = queries.community_page(current_user, community)
     if not context["can_see_content"]:
         return render_template("communities/show.html", community=community, errors={}, form={}, **context)
-    pinned = None if request.args.get("cursor") else feeds.decorate(
-        current_user, list(db.session.scalars(feeds.pinned_posts(community)))
+    pinned = (
+        None
+        if request.args.get("cursor")
+        else feeds.decorate(current_user, list(db.session.scalars(feeds.pinned_posts(community))))
     )
-    return render_feed("communities/show.html", feeds.community_feed(community), community=community,
-                       errors={}, form={}, exclude_pinned=True, pinned=pinned,
-                       can_post=can_write_in(current_user, community), **context)
+    return render_feed(
+        "communities/show.html",
+        feeds.community_feed(community),
+        community=community,
+        errors={},
+        form={},
+        exclude_pinned=True,
+        pinned=pinned,
+        can_post=can_write_in(current_user, community),
+        **context,
+    )
 
 
 @bp.route("/<slug>/join", methods=["POST"])
@@ -115,10 +137,16 @@ def ask(slug: str):
             _refused(exc)
             return redirect(_show(community))
         db.session.rollback()
-        return render_template("communities/show.html", community=community, errors=exc.fields,
-                               form=request.form, **queries.community_page(current_user, community)), 422
-    return _done(f"Your request to join {community.name} has been sent to its owners and admins.",
-                 _show(community))
+        return render_template(
+            "communities/show.html",
+            community=community,
+            errors=exc.fields,
+            form=request.form,
+            **queries.community_page(current_user, community),
+        ), 422
+    return _done(
+        f"Your request to join {community.name} has been sent to its owners and admins.", _show(community)
+    )
 
 
 @bp.route("/<slug>/request/cancel", methods=["POST"])
@@ -127,8 +155,10 @@ def cancel(slug: str):
     """Withdraw my request to join."""
     community = _community(slug)
     cancelled = joins.cancel_request(current_user, community)
-    return _done("Your request has been withdrawn." if cancelled else "You have no request waiting here.",
-                 _show(community))
+    return _done(
+        "Your request has been withdrawn." if cancelled else "You have no request waiting here.",
+        _show(community),
+    )
 
 
 @bp.route("/<slug>/leave", methods=["POST"])
@@ -168,8 +198,14 @@ def answer(slug: str, answer: str):
 def requests_list(slug: str):
     """Managers: requests to join waiting for an answer, and open invitations."""
     community = _community(slug)
-    return render_template("communities/requests.html", community=community, errors={}, form={},
-                           failed_id=None, **queries.requests_page(current_user, community))
+    return render_template(
+        "communities/requests.html",
+        community=community,
+        errors={},
+        form={},
+        failed_id=None,
+        **queries.requests_page(current_user, community),
+    )
 
 
 @bp.route("/<slug>/requests/<int:request_id>/<any(approve, decline):decision>", methods=["POST"])
@@ -178,16 +214,26 @@ def decide(slug: str, request_id: int, decision: str):
     """Managers: approve a request, or decline it with an optional reason."""
     community = _community(slug)
     try:
-        row = joins.decide_request(current_user, community, request_id, approve=decision == "approve",
-                                   reason=request.form.get("reason", ""))
+        row = joins.decide_request(
+            current_user,
+            community,
+            request_id,
+            approve=decision == "approve",
+            reason=request.form.get("reason", ""),
+        )
     except ValidationError as exc:
         if "reason" not in exc.fields:
             _refused(exc)
             return redirect(url_for("communities.requests_list", slug=community.slug))
         db.session.rollback()
-        return render_template("communities/requests.html", community=community, errors=exc.fields,
-                               form=request.form, failed_id=request_id,
-                               **queries.requests_page(current_user, community)), 422
+        return render_template(
+            "communities/requests.html",
+            community=community,
+            errors=exc.fields,
+            form=request.form,
+            failed_id=request_id,
+            **queries.requests_page(current_user, community),
+        ), 422
     verb = "is now a member" if decision == "approve" else "has been told their request was declined"
     return _done(f"{row.user.name} {verb}.", url_for("communities.requests_list", slug=community.slug))
 
@@ -197,15 +243,25 @@ def decide(slug: str, request_id: int, decision: str):
 def members(slug: str):
     """Everyone in the community; managers change roles, remove and invite here."""
     community = _community(slug)
-    return render_template("communities/members.html", community=community, errors={}, form={},
-                           **queries.members_page(current_user, community, request.args.get("q", "")))
+    return render_template(
+        "communities/members.html",
+        community=community,
+        errors={},
+        form={},
+        **queries.members_page(current_user, community, request.args.get("q", "")),
+    )
 
 
 def _members_failed(community: Community, exc: ValidationError):
     """Show the member list again with the reason beside the form that failed."""
     db.session.rollback()
-    return render_template("communities/members.html", community=community, errors=exc.fields,
-                           form=request.form, **queries.members_page(current_user, community)), 422
+    return render_template(
+        "communities/members.html",
+        community=community,
+        errors=exc.fields,
+        form=request.form,
+        **queries.members_page(current_user, community),
+    ), 422
 
 
 @bp.route("/<slug>/members/invite", methods=["POST"])
@@ -217,8 +273,10 @@ def invite(slug: str):
         row = joins.invite(current_user, community, request.form.get("user_id", ""))
     except ValidationError as exc:
         return _members_failed(community, exc)
-    return _done(f"{row.user.name} has been invited and will see the invitation in their notifications.",
-                 url_for("communities.members", slug=community.slug))
+    return _done(
+        f"{row.user.name} has been invited and will see the invitation in their notifications.",
+        url_for("communities.members", slug=community.slug),
+    )
 
 
 @bp.route("/<slug>/members/<int:user_id>/role", methods=["POST"])
@@ -230,8 +288,10 @@ def set_role(slug: str, user_id: int):
         row = joins.set_role(current_user, community, user_id, request.form.get("role", ""))
     except ValidationError as exc:
         return _members_failed(community, exc)
-    return _done(f"{row.user.name} is now {row.role} of {community.name}.",
-                 url_for("communities.members", slug=community.slug))
+    return _done(
+        f"{row.user.name} is now {row.role} of {community.name}.",
+        url_for("communities.members", slug=community.slug),
+    )
 
 
 @bp.route("/<slug>/members/<int:user_id>/remove", methods=["POST"])
@@ -243,8 +303,10 @@ def remove(slug: str, user_id: int):
         row = joins.remove(current_user, community, user_id)
     except ValidationError as exc:
         return _members_failed(community, exc)
-    return _done(f"{row.user.name} is no longer a member of {community.name}.",
-                 url_for("communities.members", slug=community.slug))
+    return _done(
+        f"{row.user.name} is no longer a member of {community.name}.",
+        url_for("communities.members", slug=community.slug),
+    )
 
 
 @bp.route("/<slug>/settings", methods=["GET", "POST"])
@@ -256,18 +318,26 @@ def settings(slug: str):
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            services.update_community(current_user, community, request.form.get("name", ""),
-                                      request.form.get("description", ""),
-                                      request.form.get("visibility", ""))
+            services.update_community(
+                current_user,
+                community,
+                request.form.get("name", ""),
+                request.form.get("description", ""),
+                request.form.get("visibility", ""),
+            )
         except ValidationError as exc:
             errors = exc.fields
             db.session.rollback()
         else:
             return _done("Community settings saved.", url_for("communities.settings", slug=community.slug))
-    return render_template("communities/settings.html", community=community, errors=errors,
-                           form=request.form, creators=queries.restricted_creators(),
-                           kinds=queries.kind_choices(current_user, community.visibility)), \
-        422 if errors else 200
+    return render_template(
+        "communities/settings.html",
+        community=community,
+        errors=errors,
+        form=request.form,
+        creators=queries.restricted_creators(),
+        kinds=queries.kind_choices(current_user, community.visibility),
+    ), 422 if errors else 200
 
 
 @bp.route("/<slug>/archive", methods=["POST"])

@@ -72,8 +72,9 @@ def _check_fields(name: str, description: str, visibility: str, exclude_id: int 
     elif len(name) > MAX_NAME:
         errors["name"] = f"Use at most {MAX_NAME} characters (you have {len(name)})."
     elif db.session.scalar(
-        select(Community.id).where(func.lower(Community.name) == name.lower(),
-                                   Community.id != (exclude_id or 0))
+        select(Community.id).where(
+            func.lower(Community.name) == name.lower(), Community.id != (exclude_id or 0)
+        )
     ):
         errors["name"] = "A community with this name already exists."
     if len(description) > MAX_DESCRIPTION:
@@ -83,7 +84,9 @@ def _check_fields(name: str, description: str, visibility: str, exclude_id: int 
     return errors
 
 
-def create_community(creator: User, name: str, description: str = "", visibility: str = "public") -> Community:
+def create_community(
+    creator: User, name: str, description: str = "", visibility: str = "public"
+) -> Community:
     """Create a community with its creator as owner."""
     name, description = clean_text(name), clean_text(description, multiline=True)
     errors = _check_fields(name, description, visibility)
@@ -91,8 +94,9 @@ def create_community(creator: User, name: str, description: str = "", visibility
         errors["visibility"] = f"Only people an admin has chosen can create {visibility} communities."
     if errors:
         raise ValidationError(errors)
-    community = Community(name=name, slug=_unique_slug(name), description=description,
-                          visibility=visibility, created_by=creator)
+    community = Community(
+        name=name, slug=_unique_slug(name), description=description, visibility=visibility, created_by=creator
+    )
     db.session.add(community)
     db.session.flush()
     db.session.add(Membership(community_id=community.id, user_id=creator.id, role="owner"))
@@ -123,8 +127,11 @@ def update_community(actor: User, community: Community, name: str, description: 
 def pending_for(user: User, community: Community) -> JoinRequest | None:
     """The person's open request or invitation for this community, if any."""
     return db.session.scalar(
-        select(JoinRequest).where(JoinRequest.community_id == community.id, JoinRequest.user_id == user.id,
-                                  JoinRequest.status == "pending")
+        select(JoinRequest).where(
+            JoinRequest.community_id == community.id,
+            JoinRequest.user_id == user.id,
+            JoinRequest.status == "pending",
+        )
     )
 
 
@@ -178,11 +185,19 @@ def join(user: User, community: Community) -> Membership:
 
 def owners_count(community: Community) -> int:
     """How many active owners the community has (a leaver can't hand over ownership)."""
-    return db.session.scalar(
-        select(func.count()).select_from(Membership).join(User, User.id == Membership.user_id)
-        .where(Membership.community_id == community.id, Membership.role == "owner",
-               User.deactivated_at.is_(None))
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .join(User, User.id == Membership.user_id)
+            .where(
+                Membership.community_id == community.id,
+                Membership.role == "owner",
+                User.deactivated_at.is_(None),
+            )
+        )
+        or 0
+    )
 
 
 def remove_member(actor: User | None, row: Membership) -> None:
@@ -218,10 +233,15 @@ def members(community: Community) -> Select[tuple[Membership]]:
 
 def member_count(community: Community) -> int:
     """How many active people belong to the community."""
-    return db.session.scalar(
-        select(func.count()).select_from(Membership).join(User, User.id == Membership.user_id)
-        .where(Membership.community_id == community.id, User.deactivated_at.is_(None))
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.community_id == community.id, User.deactivated_at.is_(None))
+        )
+        or 0
+    )
 
 
 def set_archived(actor: User, community: Community, archived: bool) -> None:
@@ -234,5 +254,4 @@ def set_archived(actor: User, community: Community, archived: bool) -> None:
         return
     community.archived_at = utcnow() if archived else None
     db.session.flush()
-    events.record("community_updated", actor=actor, community_id=community.id,
-                  archived=archived)
+    events.record("community_updated", actor=actor, community_id=community.id, archived=archived)

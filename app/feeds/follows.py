@@ -70,10 +70,18 @@ def suggest_people(query: str, limit: int = 8) -> list[User]:
     like = q.replace("\\", "").replace("%", "").replace("_", r"\_") + "%"
     from sqlalchemy import func, or_
 
-    return list(db.session.scalars(
-        select(User).where(
-            User.deactivated_at.is_(None),
-            or_(func.lower(User.name).like(like, escape="\\"), User.handle.like(like, escape="\\"),
-                func.lower(User.name).like("% " + like, escape="\\")),
-        ).order_by(User.name).limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.deactivated_at.is_(None),
+                or_(
+                    func.lower(User.name).like(like, escape="\\"),
+                    User.handle.like(like, escape="\\"),
+                    func.lower(User.name).like("% " + like, escape="\\"),
+                ),
+            )
+            .order_by(User.name)
+            .limit(limit)
+        )
+    )

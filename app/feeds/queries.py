@@ -20,16 +20,22 @@ def home_feed(user: User) -> Select[tuple[Post]]:
     """My communities (All staff included), people I follow and topics I follow, newest first."""
     mine = select(Membership.community_id).where(Membership.user_id == user.id)
     followed_people = select(UserFollow.followed_id).where(UserFollow.follower_id == user.id)
-    followed_topics = select(PostTopic.post_id).join(
-        TopicFollow, TopicFollow.topic_id == PostTopic.topic_id
-    ).where(TopicFollow.user_id == user.id)
-    return _visible_posts().where(
-        or_(
-            Post.community_id.in_(mine),
-            (Post.author_id.in_(followed_people) | Post.id.in_(followed_topics))
-            & Post.community_id.in_(visible_community_ids(user)),
+    followed_topics = (
+        select(PostTopic.post_id)
+        .join(TopicFollow, TopicFollow.topic_id == PostTopic.topic_id)
+        .where(TopicFollow.user_id == user.id)
+    )
+    return (
+        _visible_posts()
+        .where(
+            or_(
+                Post.community_id.in_(mine),
+                (Post.author_id.in_(followed_people) | Post.id.in_(followed_topics))
+                & Post.community_id.in_(visible_community_ids(user)),
+            )
         )
-    ).order_by(Post.id.desc())
+        .order_by(Post.id.desc())
+    )
 
 
 def community_feed(community: Community) -> Select[tuple[Post]]:
@@ -39,24 +45,33 @@ def community_feed(community: Community) -> Select[tuple[Post]]:
 
 def pinned_posts(community: Community) -> Select[tuple[Post]]:
     """A community's pinned posts, most recently pinned first."""
-    return community_feed(community).where(Post.pinned_at.is_not(None)).order_by(None).order_by(
-        Post.pinned_at.desc()
+    return (
+        community_feed(community)
+        .where(Post.pinned_at.is_not(None))
+        .order_by(None)
+        .order_by(Post.pinned_at.desc())
     )
 
 
 def topic_feed(user: User, topic: Topic) -> Select[tuple[Post]]:
     """Posts with a topic, in communities the person may read."""
-    return _visible_posts().where(
-        Post.id.in_(select(PostTopic.post_id).where(PostTopic.topic_id == topic.id)),
-        Post.community_id.in_(visible_community_ids(user)),
-    ).order_by(Post.id.desc())
+    return (
+        _visible_posts()
+        .where(
+            Post.id.in_(select(PostTopic.post_id).where(PostTopic.topic_id == topic.id)),
+            Post.community_id.in_(visible_community_ids(user)),
+        )
+        .order_by(Post.id.desc())
+    )
 
 
 def person_feed(viewer: User, person: User) -> Select[tuple[Post]]:
     """A person's posts in communities the viewer may read."""
-    return _visible_posts().where(
-        Post.author_id == person.id, Post.community_id.in_(visible_community_ids(viewer))
-    ).order_by(Post.id.desc())
+    return (
+        _visible_posts()
+        .where(Post.author_id == person.id, Post.community_id.in_(visible_community_ids(viewer)))
+        .order_by(Post.id.desc())
+    )
 
 
 @dataclass
@@ -84,8 +99,13 @@ def parse_limit(raw: str | None) -> int:
     return min(max(int(raw), 1), MAX_PAGE_SIZE) if raw and raw.isdigit() and len(raw) < 5 else PAGE_SIZE
 
 
-def paginate(viewer: User, stmt: Select, cursor: int | None = None, limit: int = PAGE_SIZE,
-             exclude_pinned: bool = False) -> Page:
+def paginate(
+    viewer: User,
+    stmt: Select,
+    cursor: int | None = None,
+    limit: int = PAGE_SIZE,
+    exclude_pinned: bool = False,
+) -> Page:
     """Older-than-cursor page of a feed, with reaction counts and the viewer's own reactions."""
     if cursor is not None:
         stmt = stmt.where(Post.id < cursor)
@@ -103,20 +123,28 @@ def decorate(viewer: User, items: list[Post], next_cursor: int | None = None) ->
     if ids:
         for post_id, kind, count in db.session.execute(
             select(Reaction.post_id, Reaction.kind, func.count())
-            .where(Reaction.post_id.in_(ids)).group_by(Reaction.post_id, Reaction.kind)
+            .where(Reaction.post_id.in_(ids))
+            .group_by(Reaction.post_id, Reaction.kind)
         ):
             page.reactions.setdefault(post_id, {})[kind] = count
-        page.my_reactions = dict(db.session.execute(
-            select(Reaction.post_id, Reaction.kind).where(Reaction.post_id.in_(ids), Reaction.user_id == viewer.id)
-        ).all())
+        page.my_reactions = dict(
+            db.session.execute(
+                select(Reaction.post_id, Reaction.kind).where(
+                    Reaction.post_id.in_(ids), Reaction.user_id == viewer.id
+                )
+            ).all()
+        )
         community_ids = {p.community_id for p in items}
         if has_role(viewer, "moderator"):
             page.moderated_community_ids = community_ids
         else:
-            page.moderated_community_ids = set(db.session.scalars(
-                select(Membership.community_id).where(
-                    Membership.user_id == viewer.id, Membership.community_id.in_(community_ids),
-                    Membership.role.in_(("owner", "admin")),
+            page.moderated_community_ids = set(
+                db.session.scalars(
+                    select(Membership.community_id).where(
+                        Membership.user_id == viewer.id,
+                        Membership.community_id.in_(community_ids),
+                        Membership.role.in_(("owner", "admin")),
+                    )
                 )
-            ))
+            )
     return page

@@ -16,8 +16,13 @@ def render_feed(template: str, stmt, **context):
         newer = list(db.session.scalars(stmt.where(queries.Post.id > after).limit(queries.MAX_PAGE_SIZE)))
         return render_template("feeds/_cards.html", page=queries.decorate(current_user, newer))
     cursor = queries.parse_cursor(request.args.get("cursor"))
-    page = queries.paginate(current_user, stmt, cursor, queries.parse_limit(request.args.get("limit")),
-                            exclude_pinned=context.pop("exclude_pinned", False))
+    page = queries.paginate(
+        current_user,
+        stmt,
+        cursor,
+        queries.parse_limit(request.args.get("limit")),
+        exclude_pinned=context.pop("exclude_pinned", False),
+    )
     if request.args.get("partial"):
         return render_template("feeds/_cards.html", page=page)
     return render_template(template, page=page, cursor=cursor, **context)
@@ -28,8 +33,12 @@ def render_feed(template: str, stmt, **context):
 def topic(name: str):
     """Posts with a #topic that I may read."""
     topic = follows.get_topic(name)
-    return render_feed("feeds/topic.html", queries.topic_feed(current_user, topic), topic=topic,
-                       following=follows.follows_topic(current_user, topic))
+    return render_feed(
+        "feeds/topic.html",
+        queries.topic_feed(current_user, topic),
+        topic=topic,
+        following=follows.follows_topic(current_user, topic),
+    )
 
 
 @bp.route("/topics/<name>/follow", methods=["POST"])
@@ -39,8 +48,10 @@ def follow_topic(name: str):
     topic = follows.get_topic(name)
     follows.set_following_topic(current_user, topic, request.form.get("following") == "1")
     db.session.commit()
-    flash(f"Following #{topic.name}." if request.form.get("following") == "1" else f"Unfollowed #{topic.name}.",
-          "success")
+    flash(
+        f"Following #{topic.name}." if request.form.get("following") == "1" else f"Unfollowed #{topic.name}.",
+        "success",
+    )
     return redirect(safe_back(url_for("feeds.topic", name=topic.name)))
 
 
@@ -49,8 +60,12 @@ def follow_topic(name: str):
 def person(user_id: int):
     """A person's posts in communities I may read."""
     person = follows.get_active_person(user_id)
-    return render_feed("feeds/person.html", queries.person_feed(current_user, person), person=person,
-                       following=follows.follows_person(current_user, person))
+    return render_feed(
+        "feeds/person.html",
+        queries.person_feed(current_user, person),
+        person=person,
+        following=follows.follows_person(current_user, person),
+    )
 
 
 @bp.route("/people/<int:user_id>/follow", methods=["POST"])
@@ -70,5 +85,16 @@ def follow_person(user_id: int):
 def suggest():
     """People for the @mention picker, as JSON."""
     people = follows.suggest_people(request.args.get("q", ""))
-    return jsonify([{"id": p.id, "name": p.name, "handle": p.handle, "job_title": p.job_title,
-                     "initials": p.initials, "colour": p.avatar_colour} for p in people])
+    return jsonify(
+        [
+            {
+                "id": p.id,
+                "name": p.name,
+                "handle": p.handle,
+                "job_title": p.job_title,
+                "initials": p.initials,
+                "colour": p.avatar_colour,
+            }
+            for p in people
+        ]
+    )

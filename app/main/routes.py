@@ -20,9 +20,15 @@ from app.posts.views import writable_communities
 def home():
     """The home feed: my communities, All staff, the people and topics I follow."""
     communities = writable_communities(current_user)
-    return render_feed("main/home.html", home_feed(current_user), communities=communities,
-                       feed_community_ids=[c.id for c in communities],
-                       feed_author_ids=followed_ids(current_user), errors={}, form={})
+    return render_feed(
+        "main/home.html",
+        home_feed(current_user),
+        communities=communities,
+        feed_community_ids=[c.id for c in communities],
+        feed_author_ids=followed_ids(current_user),
+        errors={},
+        form={},
+    )
 
 
 @bp.route("/healthz")

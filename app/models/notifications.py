@@ -27,4 +27,4 @@ class Notification(Base):
     read_at: Mapped[datetime | None]
 
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id], lazy="joined")
-    community: Mapped["Community | None"] = relationship(lazy="joined")  # noqa: F821 - same metadata
+    community: Mapped[Community | None] = relationship(lazy="joined")  # noqa: F821 - same metadata

@@ -39,5 +39,9 @@ def settings():
         flash("Notification settings saved.", "success")
         return redirect(url_for("notifications.settings"))
     row = services.settings_for(current_user)
-    return render_template("notifications/settings.html", labels=services.KIND_LABELS, settings=row,
-                           communities=writable_communities(current_user))
+    return render_template(
+        "notifications/settings.html",
+        labels=services.KIND_LABELS,
+        settings=row,
+        communities=writable_communities(current_user),
+    )

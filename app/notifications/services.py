@@ -21,8 +21,9 @@ KIND_LABELS = {
 }
 
 
-def notify_many(user_ids, kind: str, *, actor: User | None = None,
-                community: Community | None = None, **data) -> list[Notification]:
+def notify_many(
+    user_ids, kind: str, *, actor: User | None = None, community: Community | None = None, **data
+) -> list[Notification]:
     """Notify several people at once (one query for preferences), skipping the actor and the muted."""
     wanted = {uid for uid in user_ids if uid is not None and (actor is None or uid != actor.id)}
     if not wanted:
@@ -32,28 +33,37 @@ def notify_many(user_ids, kind: str, *, actor: User | None = None,
     ).all()
     for row in settings:
         if kind in (row.muted_kinds or []) or (
-            community is not None and community.id in (row.muted_community_ids or [])
+            community is not None
+            and community.id in (row.muted_community_ids or [])
             and kind not in ("join_requested", "join_approved", "join_declined", "community_invited")
         ):
             wanted.discard(row.user_id)
     rows = [
-        Notification(user_id=uid, kind=kind, actor_id=actor.id if actor else None,
-                     community_id=community.id if community else None, data=data)
+        Notification(
+            user_id=uid,
+            kind=kind,
+            actor_id=actor.id if actor else None,
+            community_id=community.id if community else None,
+            data=data,
+        )
         for uid in sorted(wanted)
     ]
     db.session.add_all(rows)
     db.session.flush()
     for row in rows:
-        events.record("notification_created", actor=actor, user_id=row.user_id, notification_id=row.id,
-                      kind=kind)
+        events.record(
+            "notification_created", actor=actor, user_id=row.user_id, notification_id=row.id, kind=kind
+        )
     return rows
 
 
-def notify(user: User | int, kind: str, *, actor: User | None = None,
-           community: Community | None = None, **data) -> Notification | None:
+def notify(
+    user: User | int, kind: str, *, actor: User | None = None, community: Community | None = None, **data
+) -> Notification | None:
     """Notify one person (None if they muted this kind or are the actor)."""
-    rows = notify_many([user if isinstance(user, int) else user.id], kind, actor=actor,
-                       community=community, **data)
+    rows = notify_many(
+        [user if isinstance(user, int) else user.id], kind, actor=actor, community=community, **data
+    )
     return rows[0] if rows else None
 
 
@@ -64,9 +74,12 @@ def notifications_for(user: User) -> Select[tuple[Notification]]:
 
 def unread_count(user: User) -> int:
     """How many unread notifications the person has."""
-    return db.session.scalar(
-        select(func.count()).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count()).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
 
 
 def mark_read(user: User, notification_id: int | None = None) -> int:
@@ -86,7 +99,9 @@ def settings_for(user: User) -> NotificationSettings:
     return row
 
 
-def update_settings(user: User, muted_kinds: list[str], muted_community_ids: list[int]) -> NotificationSettings:
+def update_settings(
+    user: User, muted_kinds: list[str], muted_community_ids: list[int]
+) -> NotificationSettings:
     """Save which kinds are off and which communities are muted (unknown values are ignored)."""
     row = settings_for(user)
     row.muted_kinds = sorted(k for k in set(muted_kinds) if k in KIND_LABELS)

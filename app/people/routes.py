@@ -44,7 +44,9 @@ def profile(user_id: int):
     """A person's profile, with the communities the viewer may see."""
     person = services.get_person(user_id)
     return render_template(
-        "people/profile.html", person=person, communities=services.profile_communities(current_user, person),
+        "people/profile.html",
+        person=person,
+        communities=services.profile_communities(current_user, person),
         following=follows_person(current_user, person),
     )
 

@@ -1,7 +1,7 @@
 """Route access levels: every endpoint declares one, and requests are refused by default."""
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Callable
 
 from flask import Flask, abort, redirect, request, url_for
 from flask_login import current_user

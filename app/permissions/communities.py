@@ -12,9 +12,7 @@ def community_role(user: User | None, community: Community) -> str | None:
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     return db.session.scalar(
-        select(Membership.role).where(
-            Membership.community_id == community.id, Membership.user_id == user.id
-        )
+        select(Membership.role).where(Membership.community_id == community.id, Membership.user_id == user.id)
     )
 
 
@@ -70,9 +68,7 @@ def listed_communities(user: User) -> Select[tuple[Community]]:
     """Communities the person may know exist: public, private, and secret ones they belong to."""
     stmt = select(Community)
     if not is_admin(user):
-        stmt = stmt.where(
-            or_(Community.visibility != "secret", Community.id.in_(_member_ids(user)))
-        )
+        stmt = stmt.where(or_(Community.visibility != "secret", Community.id.in_(_member_ids(user))))
     return stmt
 
 

@@ -33,8 +33,11 @@ def render_body(body: str) -> tuple[Rendered, dict[str, User]]:
                 select(User).where(User.handle.in_(candidates), User.deactivated_at.is_(None))
             )
         }
-    rendered = render(body, mention_url=lambda h: f"/people/{people[h].id}" if h in people else None,
-                      topic_url=lambda t: f"/topics/{t}")
+    rendered = render(
+        body,
+        mention_url=lambda h: f"/people/{people[h].id}" if h in people else None,
+        topic_url=lambda t: f"/topics/{t}",
+    )
     return rendered, {h: people[h] for h in rendered.mentions}
 
 

@@ -30,25 +30,52 @@ def create_reply(author: User, post: Post, body: str) -> Reply:
     if errors:
         raise ValidationError(errors)
     rendered, mentioned = render_body(body)
-    reply = Reply(post_id=post.id, author=author, body_source=body, body_html=rendered.html,
-                  render_version=rendered.version)
+    reply = Reply(
+        post_id=post.id,
+        author=author,
+        body_source=body,
+        body_html=rendered.html,
+        render_version=rendered.version,
+    )
     db.session.add(reply)
     db.session.execute(update(Post).where(Post.id == post.id).values(reply_count=Post.reply_count + 1))
     db.session.flush()
     db.session.refresh(post, ["reply_count"])
     excerpt = plain_text(body, 140)
-    followers = set(db.session.scalars(
-        select(ThreadFollow.user_id).where(ThreadFollow.post_id == post.id, ThreadFollow.muted.is_(False))
-    ))
+    followers = set(
+        db.session.scalars(
+            select(ThreadFollow.user_id).where(ThreadFollow.post_id == post.id, ThreadFollow.muted.is_(False))
+        )
+    )
     mentioned_ids = {u.id for u in mentioned.values()}
-    notify_many([post.author_id] if post.author_id not in mentioned_ids else [], "post_reply", actor=author,
-                community=post.community, post_id=post.id, reply_id=reply.id, excerpt=excerpt)
-    notify_many(followers - {post.author_id} - mentioned_ids, "thread_reply", actor=author,
-                community=post.community, post_id=post.id, reply_id=reply.id, excerpt=excerpt)
+    notify_many(
+        [post.author_id] if post.author_id not in mentioned_ids else [],
+        "post_reply",
+        actor=author,
+        community=post.community,
+        post_id=post.id,
+        reply_id=reply.id,
+        excerpt=excerpt,
+    )
+    notify_many(
+        followers - {post.author_id} - mentioned_ids,
+        "thread_reply",
+        actor=author,
+        community=post.community,
+        post_id=post.id,
+        reply_id=reply.id,
+        excerpt=excerpt,
+    )
     notify_mentions(author, post, mentioned, reply_id=reply.id)
     follow_thread(author.id, post.id)
-    events.record("reply_created", actor=author, community_id=post.community_id, post_id=post.id,
-                  reply_id=reply.id, reply_count=post.reply_count)
+    events.record(
+        "reply_created",
+        actor=author,
+        community_id=post.community_id,
+        post_id=post.id,
+        reply_id=reply.id,
+        reply_count=post.reply_count,
+    )
     return reply
 
 
@@ -66,8 +93,13 @@ def edit_reply(actor: User, reply: Reply, body: str) -> Reply:
         reply.body_source, reply.body_html, reply.render_version = body, rendered.html, rendered.version
         reply.edited_at = utcnow()
         db.session.flush()
-        events.record("reply_updated", actor=actor, community_id=reply.post.community_id,
-                      post_id=reply.post_id, reply_id=reply.id)
+        events.record(
+            "reply_updated",
+            actor=actor,
+            community_id=reply.post.community_id,
+            post_id=reply.post_id,
+            reply_id=reply.id,
+        )
     return reply
 
 
@@ -82,25 +114,34 @@ def delete_reply(actor: User, reply: Reply) -> None:
     db.session.execute(update(Post).where(Post.id == post.id).values(reply_count=Post.reply_count - 1))
     db.session.flush()
     db.session.refresh(post, ["reply_count"])
-    events.record("reply_deleted", actor=actor, community_id=post.community_id, post_id=post.id,
-                  reply_id=reply.id, reply_count=post.reply_count)
+    events.record(
+        "reply_deleted",
+        actor=actor,
+        community_id=post.community_id,
+        post_id=post.id,
+        reply_id=reply.id,
+        reply_count=post.reply_count,
+    )
 
 
 def reply_revisions(viewer: User, reply: Reply) -> list[Revision]:
     """Earlier texts of a reply, for its author and moderators."""
     if reply.author_id != viewer.id and not can_moderate(viewer, reply.post.community):
         raise PermissionDenied("Only the author and moderators can see the edit history.")
-    return list(db.session.scalars(
-        select(Revision).where(Revision.reply_id == reply.id).order_by(Revision.id.desc())
-    ))
+    return list(
+        db.session.scalars(select(Revision).where(Revision.reply_id == reply.id).order_by(Revision.id.desc()))
+    )
 
 
 def thread_replies(viewer: User, post: Post) -> list[Reply]:
     """A thread's replies, oldest first; removed ones stay as tombstones so the thread reads on."""
-    return list(db.session.scalars(
-        select(Reply).where(Reply.post_id == post.id, Reply.status.in_(("visible", "deleted")))
-        .order_by(Reply.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Reply)
+            .where(Reply.post_id == post.id, Reply.status.in_(("visible", "deleted")))
+            .order_by(Reply.id)
+        )
+    )
 
 
 def is_following(user: User, post: Post) -> bool:
@@ -135,22 +176,32 @@ def react(user: User, post: Post, kind: str | None) -> dict[str, int]:
             db.session.delete(existing)
     elif existing is None:
         db.session.add(Reaction(post_id=post.id, user_id=user.id, kind=kind))
-        notify(post.author_id, "reaction", actor=user, community=post.community, post_id=post.id,
-               reaction=kind, excerpt=plain_text(post.body_source, 80))
+        notify(
+            post.author_id,
+            "reaction",
+            actor=user,
+            community=post.community,
+            post_id=post.id,
+            reaction=kind,
+            excerpt=plain_text(post.body_source, 80),
+        )
     else:
         existing.kind = kind
     db.session.flush()
     counts = reaction_counts(post.id)
-    events.record("reaction_updated", actor=user, community_id=post.community_id, post_id=post.id,
-                  counts=counts)
+    events.record(
+        "reaction_updated", actor=user, community_id=post.community_id, post_id=post.id, counts=counts
+    )
     return counts
 
 
 def reactors(post: Post) -> list[Reaction]:
     """Who reacted and how, newest first (for the who-reacted list)."""
-    return list(db.session.scalars(
-        select(Reaction).where(Reaction.post_id == post.id).order_by(Reaction.created_at.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Reaction).where(Reaction.post_id == post.id).order_by(Reaction.created_at.desc())
+        )
+    )
 
 
 def set_thread_follow(user: User, post: Post, following: bool) -> None:

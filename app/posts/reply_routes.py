@@ -25,10 +25,15 @@ def create_reply(post_id: int):
     except ValidationError as exc:
         if fetch_wants_fragment():
             return {"error": {"code": "validation_failed", "message": exc.message, "fields": exc.fields}}, 422
-        return render_template("posts/thread.html", post=post, page=decorate(current_user, [post]),
-                               replies=replies.thread_replies(current_user, post),
-                               following=replies.is_following(current_user, post),
-                               errors=exc.fields, form=request.form), 422
+        return render_template(
+            "posts/thread.html",
+            post=post,
+            page=decorate(current_user, [post]),
+            replies=replies.thread_replies(current_user, post),
+            following=replies.is_following(current_user, post),
+            errors=exc.fields,
+            form=request.form,
+        ), 422
     db.session.commit()
     if fetch_wants_fragment():
         return render_reply(reply), 201
@@ -59,9 +64,14 @@ def edit_reply(reply_id: int):
             db.session.commit()
             flash("Reply updated.", "success")
             return redirect(_thread_url(reply))
-    return render_template("posts/edit.html", item=reply, kind="reply", errors=errors,
-                           form=request.form if request.method == "POST" else {"body": reply.body_source},
-                           cancel=_thread_url(reply)), 422 if errors else 200
+    return render_template(
+        "posts/edit.html",
+        item=reply,
+        kind="reply",
+        errors=errors,
+        form=request.form if request.method == "POST" else {"body": reply.body_source},
+        cancel=_thread_url(reply),
+    ), 422 if errors else 200
 
 
 @bp.route("/replies/<int:reply_id>/delete", methods=["POST"])
@@ -82,5 +92,6 @@ def delete_reply(reply_id: int):
 def reply_history(reply_id: int):
     """Earlier versions of a reply (author and moderators)."""
     reply = replies.get_reply(current_user, reply_id)
-    return render_template("posts/history.html", item=reply, kind="reply",
-                           revisions=replies.reply_revisions(current_user, reply))
+    return render_template(
+        "posts/history.html", item=reply, kind="reply", revisions=replies.reply_revisions(current_user, reply)
+    )

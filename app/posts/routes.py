@@ -23,8 +23,12 @@ def create():
     except ValidationError as exc:
         if fetch_wants_fragment():
             return {"error": {"code": "validation_failed", "message": exc.message, "fields": exc.fields}}, 422
-        return render_template("posts/compose.html", errors=exc.fields, form=request.form,
-                               communities=writable_communities(current_user)), 422
+        return render_template(
+            "posts/compose.html",
+            errors=exc.fields,
+            form=request.form,
+            communities=writable_communities(current_user),
+        ), 422
     db.session.commit()
     if fetch_wants_fragment():
         return render_card(post), 201
@@ -36,8 +40,9 @@ def create():
 @access("signed_in")
 def compose():
     """A full-page composer (the feed's composer is the usual way in)."""
-    return render_template("posts/compose.html", errors={}, form=request.args,
-                           communities=writable_communities(current_user))
+    return render_template(
+        "posts/compose.html", errors={}, form=request.args, communities=writable_communities(current_user)
+    )
 
 
 @bp.route("/posts/<int:post_id>")
@@ -47,8 +52,15 @@ def thread(post_id: int):
     post = services.get_post(current_user, post_id)
     page = decorate(current_user, [post])
     thread_replies = replies.thread_replies(current_user, post)
-    return render_template("posts/thread.html", post=post, page=page, replies=thread_replies,
-                           following=replies.is_following(current_user, post), errors={}, form={})
+    return render_template(
+        "posts/thread.html",
+        post=post,
+        page=page,
+        replies=thread_replies,
+        following=replies.is_following(current_user, post),
+        errors={},
+        form={},
+    )
 
 
 @bp.route("/posts/<int:post_id>/card")
@@ -75,9 +87,14 @@ def edit(post_id: int):
             db.session.commit()
             flash("Post updated.", "success")
             return redirect(url_for("posts.thread", post_id=post.id))
-    return render_template("posts/edit.html", item=post, kind="post", errors=errors,
-                           form=request.form if request.method == "POST" else {"body": post.body_source},
-                           cancel=url_for("posts.thread", post_id=post.id)), 422 if errors else 200
+    return render_template(
+        "posts/edit.html",
+        item=post,
+        kind="post",
+        errors=errors,
+        form=request.form if request.method == "POST" else {"body": post.body_source},
+        cancel=url_for("posts.thread", post_id=post.id),
+    ), 422 if errors else 200
 
 
 @bp.route("/posts/<int:post_id>/delete", methods=["POST"])
@@ -131,8 +148,9 @@ def reactions(post_id: int):
 def history(post_id: int):
     """Earlier versions of a post (author and moderators)."""
     post = services.get_post(current_user, post_id)
-    return render_template("posts/history.html", item=post, kind="post",
-                           revisions=services.revisions(current_user, post))
+    return render_template(
+        "posts/history.html", item=post, kind="post", revisions=services.revisions(current_user, post)
+    )
 
 
 @bp.route("/posts/<int:post_id>/follow", methods=["POST"])
@@ -143,6 +161,8 @@ def follow(post_id: int):
     following = request.form.get("following") == "1"
     replies.set_thread_follow(current_user, post, following)
     db.session.commit()
-    flash("You'll be notified of new replies." if following else "You won't be notified of new replies.",
-          "success")
+    flash(
+        "You'll be notified of new replies." if following else "You won't be notified of new replies.",
+        "success",
+    )
     return redirect(safe_back(url_for("posts.thread", post_id=post.id)))

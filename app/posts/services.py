@@ -58,10 +58,19 @@ def follow_thread(user_id: int, post_id: int) -> None:
         db.session.add(ThreadFollow(user_id=user_id, post_id=post_id))
 
 
-def notify_mentions(author: User, post: Post, mentioned: dict[str, User], reply_id: int | None = None) -> None:
+def notify_mentions(
+    author: User, post: Post, mentioned: dict[str, User], reply_id: int | None = None
+) -> None:
     readers = [u.id for u in mentioned.values() if can_see_content(u, post.community)]
-    notify_many(readers, "mention", actor=author, community=post.community, post_id=post.id,
-                reply_id=reply_id, excerpt=plain_text(post.body_source, 140))
+    notify_many(
+        readers,
+        "mention",
+        actor=author,
+        community=post.community,
+        post_id=post.id,
+        reply_id=reply_id,
+        excerpt=plain_text(post.body_source, 140),
+    )
 
 
 def create_post(author: User, body: str, community: Community | None = None) -> Post:
@@ -70,20 +79,32 @@ def create_post(author: User, body: str, community: Community | None = None) -> 
     community = community or all_staff()
     errors = check_body(body)
     if not errors and not can_write_in(author, community):
-        errors["community_id"] = ("This community is archived." if community.is_archived
-                                  else "Join this community to post in it.")
+        errors["community_id"] = (
+            "This community is archived." if community.is_archived else "Join this community to post in it."
+        )
     if errors:
         raise ValidationError(errors)
     rendered, mentioned = render_body(body)
-    post = Post(author=author, community=community, body_source=body, body_html=rendered.html,
-                render_version=rendered.version)
+    post = Post(
+        author=author,
+        community=community,
+        body_source=body,
+        body_html=rendered.html,
+        render_version=rendered.version,
+    )
     db.session.add(post)
     db.session.flush()
     set_post_topics(post.id, rendered.topics)
     follow_thread(author.id, post.id)
     notify_mentions(author, post, mentioned)
-    events.record("post_created", actor=author, community_id=community.id, post_id=post.id,
-                  author_id=author.id, topics=rendered.topics)
+    events.record(
+        "post_created",
+        actor=author,
+        community_id=community.id,
+        post_id=post.id,
+        author_id=author.id,
+        topics=rendered.topics,
+    )
     return post
 
 
@@ -136,6 +157,6 @@ def revisions(viewer: User, post: Post) -> list[Revision]:
     """Earlier texts, newest first: for the author and moderators only."""
     if post.author_id != viewer.id and not can_moderate(viewer, post.community):
         raise PermissionDenied("Only the author and moderators can see the edit history.")
-    return list(db.session.scalars(
-        select(Revision).where(Revision.post_id == post.id).order_by(Revision.id.desc())
-    ))
+    return list(
+        db.session.scalars(select(Revision).where(Revision.post_id == post.id).order_by(Revision.id.desc()))
+    )

@@ -34,8 +34,11 @@ def render_reply(reply: Reply) -> str:
 
 def writable_communities(user: User) -> list[Community]:
     """Communities the person belongs to and may post in, All staff first."""
-    return list(db.session.scalars(
-        select(Community).join(Membership, Membership.community_id == Community.id)
-        .where(Membership.user_id == user.id, Community.archived_at.is_(None))
-        .order_by(Community.is_all_staff.desc(), Community.name)
-    ))
+    return list(
+        db.session.scalars(
+            select(Community)
+            .join(Membership, Membership.community_id == Community.id)
+            .where(Membership.user_id == user.id, Community.archived_at.is_(None))
+            .order_by(Community.is_all_staff.desc(), Community.name)
+        )
+    )
