@@ -3,7 +3,7 @@
 from flask import current_app
 from sqlalchemy import Select, func, or_, select
 
-from app import events
+from app import audit, events
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.extensions import db
 from app.forms import MAX_ID, clean_text
@@ -118,6 +118,7 @@ def set_role(admin: User, user: User, role: str) -> None:
         raise ValidationError({"role": _last_admin_message(admin, user)})
     if user.id == admin.id:
         raise ValidationError({"role": "You can't change your own role. Ask another admin to do it."})
+    audit.record(admin, "user.role_changed", "user", user.id, before=user.role, after=role)
     user.role = role
     db.session.flush()
     events.record("user_updated", actor=admin, id=user.id)
@@ -135,6 +136,7 @@ def deactivate(admin: User, user: User) -> None:
     user.deactivated_at = utcnow()
     # The contract for ending sessions (HTTP now, sockets later): a new session_version.
     user.session_version += 1
+    audit.record(admin, "user.deactivated", "user", user.id)
     db.session.flush()
     events.record("user_deactivated", actor=admin, user_id=user.id, id=user.id)
 
@@ -147,6 +149,7 @@ def reactivate(admin: User, user: User) -> None:
     if not user.is_deactivated:
         return
     user.deactivated_at = None
+    audit.record(admin, "user.reactivated", "user", user.id)
     db.session.flush()
     add_to_all_staff(user)
     events.record("user_updated", actor=admin, id=user.id)
@@ -167,6 +170,7 @@ def update_settings(admin: User, self_registration: bool, creator_roles: list[st
     unknown = [role for role in creator_roles if role not in CREATOR_ROLES]
     if unknown:
         raise ValidationError({"creator_roles": "Choose only from comms officers, leaders and moderators."})
+    audit.record(admin, "settings.updated", self_registration=self_registration, creator_roles=creator_roles)
     set_setting("self_registration", "1" if self_registration else "0")
     set_setting(
         "restricted_community_creators", ",".join(role for role in CREATOR_ROLES if role in creator_roles)

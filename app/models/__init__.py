@@ -1,17 +1,20 @@
 """All models on one metadata; import from here."""
 
+from app.models.audit import AuditEntry
 from app.models.base import Base, UTCDateTime, utcnow
 from app.models.communities import COMMUNITY_ROLES, VISIBILITIES, Community, JoinRequest, Membership
 from app.models.events import Event, SocketConnection
 from app.models.follows import ThreadFollow, TopicFollow, UserFollow
 from app.models.notification_settings import NotificationSettings
 from app.models.notifications import Notification
+from app.models.objectives import Objective
 from app.models.people import ROLES, STAFF_TYPES, Invitation, Setting, Unit, User
 from app.models.posts import POST_STATUSES, REACTION_KINDS, Post, PostTopic, Reaction, Reply, Revision, Topic
 from app.models.tokens import TOKEN_SCOPES, ApiToken
 
 __all__ = [
     "ApiToken",
+    "AuditEntry",
     "Base",
     "Event",
     "NotificationSettings",
@@ -33,6 +36,7 @@ __all__ = [
     "JoinRequest",
     "Membership",
     "Notification",
+    "Objective",
     "ROLES",
     "STAFF_TYPES",
     "Setting",

@@ -34,6 +34,10 @@ class Post(Base):
     render_version: Mapped[int] = mapped_column(default=1)
     status: Mapped[str] = mapped_column(String(10), default="visible")
     reply_count: Mapped[int] = mapped_column(default=0)
+    # The organisational objective the post serves (optional; defaults from the community).
+    objective_id: Mapped[int | None] = mapped_column(
+        ForeignKey("objectives.id", ondelete="SET NULL"), index=True
+    )
     pinned_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]

@@ -21,6 +21,11 @@ KIND_LABELS = {
 }
 
 
+def register_kinds(**labels: str) -> None:
+    """A feature adds its notification kinds (and their preference labels) when its services load."""
+    KIND_LABELS.update(labels)
+
+
 def notify_many(
     user_ids, kind: str, *, actor: User | None = None, community: Community | None = None, **data
 ) -> list[Notification]:
