@@ -1,6 +1,8 @@
 """Feed queries: each returns a Select so callers paginate by cursor, count or filter further."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 
@@ -10,6 +12,17 @@ from app.permissions import has_role, visible_community_ids
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+
+# name -> fn(viewer, posts) -> {post_id: extra}: features load what their cards need for a whole
+# page in one query (a link's preview, a session's time), so no card runs a query of its own.
+Extra = Callable[[User, list[Post]], dict[int, Any]]
+_extras: dict[str, Extra] = {}
+
+
+def register_extra(name: str, loader: Extra) -> Extra:
+    """Register a per-page loader; its results are in page.extras[name][post.id]."""
+    _extras[name] = loader
+    return loader
 
 
 def _visible_posts() -> Select[tuple[Post]]:
@@ -83,6 +96,11 @@ class Page:
     reactions: dict[int, dict[str, int]] = field(default_factory=dict)
     my_reactions: dict[int, str] = field(default_factory=dict)
     moderated_community_ids: set[int] = field(default_factory=set)
+    extras: dict[str, dict[int, Any]] = field(default_factory=dict)
+
+    def extra(self, name: str, post: Post) -> Any:
+        """What the feature `name` loaded for this post (None if nothing)."""
+        return self.extras.get(name, {}).get(post.id)
 
     def can_moderate(self, post: Post) -> bool:
         """Whether the viewer may delete or pin this post (decided for the whole page at once)."""
@@ -147,4 +165,6 @@ def decorate(viewer: User, items: list[Post], next_cursor: int | None = None) ->
                     )
                 )
             )
+        for name, loader in _extras.items():
+            page.extras[name] = loader(viewer, items)
     return page

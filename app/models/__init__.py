@@ -9,7 +9,17 @@ from app.models.notification_settings import NotificationSettings
 from app.models.notifications import Notification
 from app.models.objectives import Objective
 from app.models.people import ROLES, STAFF_TYPES, Invitation, Setting, Unit, User
-from app.models.posts import POST_STATUSES, REACTION_KINDS, Post, PostTopic, Reaction, Reply, Revision, Topic
+from app.models.posts import (
+    POST_KINDS,
+    POST_STATUSES,
+    REACTION_KINDS,
+    Post,
+    PostTopic,
+    Reaction,
+    Reply,
+    Revision,
+    Topic,
+)
 from app.models.tokens import TOKEN_SCOPES, ApiToken
 
 __all__ = [
@@ -18,6 +28,7 @@ __all__ = [
     "Base",
     "Event",
     "NotificationSettings",
+    "POST_KINDS",
     "POST_STATUSES",
     "Post",
     "PostTopic",

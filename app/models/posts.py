@@ -12,6 +12,9 @@ from app.models.communities import Community
 from app.models.people import User
 
 POST_STATUSES = ("visible", "held", "hidden", "deleted")
+# What a feed item is: a plain post, or a post that carries a feature's item (its row points back
+# at the post), so feeds, reactions, threads and search treat every kind alike.
+POST_KINDS = ("post", "link", "session", "update", "milestone", "proposal")
 REACTION_KINDS = ("like", "celebrate", "insightful", "support")
 
 
@@ -29,6 +32,7 @@ class Post(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(12), default="post", server_default="post")
     body_source: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     render_version: Mapped[int] = mapped_column(default=1)
