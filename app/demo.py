@@ -5,7 +5,8 @@ import re
 from sqlalchemy import func, select
 
 from app.auth.services import create_user, hash_password
-from app.communities.services import create_community
+from app.communities.services import all_staff, create_community
+from app.demo_content import seed_conversations
 from app.errors import ValidationError
 from app.extensions import db
 from app.models import Community, JoinRequest, Membership, Unit, User
@@ -289,7 +290,7 @@ def _activity(people: dict[str, User], communities: dict[str, Community]) -> Non
 
 
 def seed_demo(only_if_empty: bool) -> dict | None:
-    """Build Northshire Police (units, people, communities, requests); None if skipped as not empty."""
+    """Build Northshire Police (people, communities, conversations); None if skipped as not empty."""
     if only_if_empty and db.session.scalar(select(func.count()).select_from(User)):
         return None
     emails = [email_for(person[0]) for person in PEOPLE]
@@ -298,6 +299,7 @@ def seed_demo(only_if_empty: bool) -> dict | None:
     people = _people(_units())
     communities = {spec[0]: _community(spec, people) for spec in COMMUNITIES}
     _activity(people, communities)
+    seed_conversations(people, communities, all_staff())
     return {
         "password": DEMO_PASSWORD,
         "logins": [(people[key].email, label) for key, label in LOGINS],

@@ -106,7 +106,7 @@ class BrowserWatch:
         self.origin = origin
         self.documents: list[str] = []
         self._errors: list[tuple[str, str]] = []  # (message, URL of what failed to load, if any)
-        self._error_pages: set[str] = set()  # pages answered 4xx on purpose (422 form errors, 410 links)
+        self._error_pages: set[str] = set()  # answered 4xx on purpose (422 form errors, 410 links)
 
     def attach(self, page: Page) -> None:
         """Listen to one page."""
@@ -125,6 +125,9 @@ class BrowserWatch:
         page.on("response", self._on_response)
 
     def _on_response(self, response) -> None:
+        if response.request.resource_type in ("fetch", "xhr") and response.status == 422:
+            self._error_pages.add(response.url)  # a validation answer the page shows beside its field
+            return
         if response.request.resource_type != "document" or not response.url.startswith(self.origin):
             return
         self.documents.append(response.url)
