@@ -89,7 +89,9 @@ def test_screenshots_for_the_readme(page, live_server):
     seeded = live_server.seed_demo()
     chief = next(email for email, role in seeded["logins"] if role == "leader")
     sign_in(page, SimpleNamespace(email=chief), seeded["password"])
-    expect(page.get_by_role("complementary").get_by_role("link", name="Senior Leadership Team")).to_be_visible()
+    expect(
+        page.get_by_role("complementary").get_by_role("link", name="Senior Leadership Team")
+    ).to_be_visible()
     expect(page.locator("article.post").first).to_be_visible()
     screenshot(page, "home")
     page.get_by_role("complementary").get_by_role("link", name="Social Media Champions").click()

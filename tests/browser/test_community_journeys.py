@@ -85,3 +85,45 @@ def test_a_deactivated_leaver_cannot_sign_in(page, live_server, new_context):
     field(theirs, "Password").fill("correct horse battery")
     theirs.get_by_role("button", name="Sign in").click()
     expect(theirs.get_by_role("alert")).to_have_text("That email and password don't match an active account.")
+
+
+# Every page of the foundation, on the demo organisation's real content, in both colour schemes.
+DEMO_PAGES = [
+    "/",
+    "/communities/",
+    "/communities/social-media-champions",
+    "/communities/social-media-champions/members",
+    "/communities/social-media-champions/requests",
+    "/communities/social-media-champions/settings",
+    "/communities/new",
+    "/people",
+    "/profile/edit",
+    "/account/security",
+    "/account/tokens",
+    "/notifications",
+    "/notifications/settings",
+    "/topics/socialmedia",
+    "/posts/new",
+    "/admin",
+    "/admin/people",
+    "/admin/invitations",
+    "/admin/units",
+    "/admin/settings",
+]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_foundation_page_passes_axe_core_on_demo_content(page, live_server, scheme):
+    seeded = live_server.seed_demo()
+    admin_email = next(email for email, role in seeded["logins"] if role == "admin")
+    page.emulate_media(color_scheme=scheme)
+    page.goto("/login")
+    field(page, "Work email").fill(admin_email)
+    field(page, "Password").fill(seeded["password"])
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("article.post").first).to_be_visible()
+    first_post = page.locator("article.post").first.get_attribute("data-post-id")
+    me = page.locator(".menu__panel a", has_text="Your profile").get_attribute("href")
+    for path in [*DEMO_PAGES, me, f"{me}/posts", f"/posts/{first_post}", f"/posts/{first_post}/reactions"]:
+        page.goto(path)
+        axe_check(page, f"{path} ({scheme})")
