@@ -6,7 +6,7 @@ export FLASK_APP := wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-fast test-browser lint format install install-dev migrate seed clean
+.PHONY: run test test-fast test-browser lint audit format install install-dev migrate seed clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -45,6 +45,9 @@ test-browser: install-dev
 lint: install-dev
 	$(BIN)/ruff check app tests bench
 	$(BIN)/ruff format --check app tests bench
+
+audit: install-dev
+	$(BIN)/python .ci/audit.py requirements.txt
 
 format: install-dev
 	$(BIN)/ruff format app tests bench

@@ -31,6 +31,10 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     config = config or os.environ.get("ROLLCALL_CONFIG", "development")
     app.config.from_object(CONFIGS[config] if isinstance(config, str) else config)
     app.config.update(overrides)
+    if not app.config["SECRET_KEY"] and app.config.get("GENERATE_SECRET_KEY"):
+        from app.security import local_secret_key
+
+        app.config["SECRET_KEY"] = local_secret_key(INSTANCE)
     if not app.config["SECRET_KEY"]:
         raise RuntimeError("SECRET_KEY must be set (see README: Configuration)")
 
@@ -46,6 +50,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     )
 
     from app import cli, events, templating
+    from app.auth import idle
     from app.errors import register_error_handlers
     from app.jobs import replay_pending
     from app.permissions import enforce_route_access
@@ -61,6 +66,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     init_realtime(app)
     register_error_handlers(app)
     enforce_route_access(app)
+    idle.init_app(app)
     init_security_headers(app)
     cli.init_app(app)
     if not app.testing:

@@ -25,6 +25,10 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    # After this many failed sign-ins for one email within the window, it is locked for a while.
+    LOCKOUT_THRESHOLD = int(os.environ.get("LOCKOUT_THRESHOLD", "8"))
+    LOCKOUT_WINDOW = timedelta(minutes=int(os.environ.get("LOCKOUT_WINDOW_MINUTES", "15")))
+    LOCKOUT_DURATION = timedelta(minutes=int(os.environ.get("LOCKOUT_MINUTES", "15")))
     ALLOWED_EMAIL_DOMAINS = _env_list("ALLOWED_EMAIL_DOMAINS")
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     ORG_NAME = os.environ.get("ORG_NAME", "Rollcall")
@@ -54,9 +58,9 @@ class Config:
 
 
 class DevelopmentConfig(Config):
-    """Local development: a throwaway key if none is set."""
+    """Local development: without SECRET_KEY, a random key generated once into instance/secret_key."""
 
-    SECRET_KEY = Config.SECRET_KEY or "dev-only-not-secret"
+    GENERATE_SECRET_KEY = True
 
 
 class TestingConfig(Config):

@@ -1,5 +1,9 @@
 """Security headers on every response: a strict CSP with no inline script or style."""
 
+import os
+import secrets
+from pathlib import Path
+
 from flask import Flask
 
 CSP = "; ".join(
@@ -31,3 +35,21 @@ def init_security_headers(app: Flask) -> None:
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
+
+
+def local_secret_key(instance: Path) -> str:
+    """The development server's own random key in instance/secret_key (created once, owner-only).
+
+    So a laptop never runs on a key that is in the repository; production must set SECRET_KEY.
+    """
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process started at the same moment and wrote it
+            pass
+        else:
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()

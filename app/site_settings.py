@@ -9,6 +9,8 @@ DEFAULTS = {
     # Roles (besides admin) who may create private and secret communities.
     "restricted_community_creators": "comms,leader",
     "self_registration": "1",
+    # Minutes without activity after which a session ends (app/auth/idle.py).
+    "session_idle_minutes": "480",
 }
 
 

@@ -97,7 +97,7 @@ def test_services_refuse_non_admins(ctx, member, moderator):
         with pytest.raises(PermissionDenied):
             unit_services.create_unit(actor, "Dogs")
         with pytest.raises(PermissionDenied):
-            services.update_settings(actor, True, [])
+            services.update_settings(actor, True, [], "480")
         with pytest.raises(PermissionDenied):
             invitation_services.send_invitation(actor, "new@example.police.uk")
 
@@ -332,13 +332,13 @@ def test_people_list_query_count_does_not_grow(app, client, login, admin, count_
 def test_settings_change_registration_and_community_creators(app, ctx, admin, moderator, comms):
     app.config["ALLOWED_EMAIL_DOMAINS"] = ["example.police.uk"]
     try:
-        services.update_settings(_fresh(admin), False, ["moderator"])
+        services.update_settings(_fresh(admin), False, ["moderator"], "480")
         db.session.commit()
         assert get_setting("self_registration") == "0"
         assert not registration_open_for("new@example.police.uk")
         assert can_create_community(_fresh(moderator), "secret")
         assert not can_create_community(_fresh(comms), "private")
-        services.update_settings(_fresh(admin), True, ["comms", "leader"])
+        services.update_settings(_fresh(admin), True, ["comms", "leader"], "480")
         assert registration_open_for("new@example.police.uk")
         assert services.current_settings()["creator_roles"] == ["comms", "leader"]
     finally:
@@ -359,7 +359,7 @@ def test_settings_route_saves_and_rejects_unknown_roles(app, client, login, admi
     assert bad.status_code == 422 and "Choose only from" in bad.get_data(as_text=True)
     with app.app_context():
         assert get_setting("restricted_community_creators") == "comms,leader"
-    ok = client.post("/admin/settings", data={"creator_roles": ["moderator"]})
+    ok = client.post("/admin/settings", data={"creator_roles": ["moderator"], "session_idle_minutes": "480"})
     assert ok.status_code == 302
     with app.app_context():
         assert get_setting("self_registration") == "0"

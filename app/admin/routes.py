@@ -255,7 +255,7 @@ def delete_unit(unit_id: int):
 @bp.route("/admin/settings", methods=["GET", "POST"])
 @access("admin")
 def settings():
-    """Self-registration, and who may create private and secret communities."""
+    """Self-registration, who may create private and secret communities, and the idle sign-out."""
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
@@ -263,6 +263,7 @@ def settings():
                 current_user,
                 request.form.get("self_registration") == "1",
                 request.form.getlist("creator_roles"),
+                request.form.get("session_idle_minutes", ""),
             )
         except ValidationError as exc:
             errors = exc.fields

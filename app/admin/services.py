@@ -4,6 +4,7 @@ from flask import current_app
 from sqlalchemy import Select, func, or_, select
 
 from app import audit, events
+from app.auth.idle import IDLE_RANGE, forget_cached_setting
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.extensions import db
 from app.forms import MAX_ID, clean_text
@@ -161,16 +162,33 @@ def current_settings() -> dict:
         "self_registration": get_setting("self_registration") == "1",
         "creator_roles": role_list("restricted_community_creators"),
         "domains": current_app.config["ALLOWED_EMAIL_DOMAINS"],
+        "session_idle_minutes": get_setting("session_idle_minutes"),
     }
 
 
-def update_settings(admin: User, self_registration: bool, creator_roles: list[str]) -> None:
-    """Turn self-registration on or off and choose who, besides admins, creates private and secret communities."""
+def update_settings(
+    admin: User, self_registration: bool, creator_roles: list[str], idle_minutes: str
+) -> None:
+    """Self-registration, who besides admins creates private and secret communities, and the idle limit."""
     require_admin(admin)
-    unknown = [role for role in creator_roles if role not in CREATOR_ROLES]
-    if unknown:
-        raise ValidationError({"creator_roles": "Choose only from comms officers, leaders and moderators."})
-    audit.record(admin, "settings.updated", self_registration=self_registration, creator_roles=creator_roles)
+    errors = {}
+    if [role for role in creator_roles if role not in CREATOR_ROLES]:
+        errors["creator_roles"] = "Choose only from comms officers, leaders and moderators."
+    low, high = IDLE_RANGE
+    idle = (idle_minutes or "").strip()
+    if not idle.isascii() or not idle.isdigit() or not low <= int(idle) <= high:
+        errors["session_idle_minutes"] = f"Enter a number of minutes from {low} to {high:,}."
+    if errors:
+        raise ValidationError(errors)
+    audit.record(
+        admin,
+        "settings.updated",
+        self_registration=self_registration,
+        creator_roles=creator_roles,
+        session_idle_minutes=int(idle),
+    )
+    set_setting("session_idle_minutes", str(int(idle)))
+    forget_cached_setting()
     set_setting("self_registration", "1" if self_registration else "0")
     set_setting(
         "restricted_community_creators", ",".join(role for role in CREATOR_ROLES if role in creator_roles)

@@ -2,13 +2,13 @@
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from app.auth import bp, services
 from app.errors import ValidationError
 from app.extensions import db, limiter, login_manager
-from app.models import User
+from app.models import User, utcnow
 from app.permissions import access
 
 login_manager.login_view = "auth.login"
@@ -49,11 +49,21 @@ def login():
         return redirect(_safe_next(request.args.get("next")))
     errors: dict[str, str] = {}
     if request.method == "POST":
-        user = services.authenticate(request.form.get("email", ""), request.form.get("password", ""))
+        user, until = services.sign_in_attempt(
+            request.form.get("email", ""), request.form.get("password", "")
+        )
+        db.session.commit()
         if user is not None:
+            session.clear()  # a fresh session at sign-in: nothing from before it carries over
             login_user(user, remember=bool(request.form.get("remember")))
             return redirect(_safe_next(request.args.get("next")))
         errors["form"] = "That email and password don't match an active account."
+        if until is not None:
+            minutes = max(1, round((until - utcnow()).total_seconds() / 60))
+            errors["form"] = (
+                f"Too many failed sign-ins for this email. Try again in {minutes} minutes, "
+                "or reset your password."
+            )
     return render_template("auth/login.html", errors=errors, form=request.form), 422 if errors else 200
 
 

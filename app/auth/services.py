@@ -1,12 +1,15 @@
 """Account services: credentials, invitations, registration, confirmation and resets."""
 
 import re
+from datetime import datetime
 
 from flask import current_app, url_for
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import events
+from app.auth import lockout
+from app.auth.passwords import check_password
 from app.errors import PermissionDenied, ValidationError
 from app.extensions import db
 from app.mail import send_mail
@@ -16,7 +19,6 @@ from app.site_settings import get_setting
 from app.tokens import make_token, read_token
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD, MAX_PASSWORD = 10, 200
 # A real hash to compare against when the email is unknown, so timing doesn't reveal accounts.
 _DUMMY_HASHES: dict[str, str] = {}
 
@@ -44,15 +46,6 @@ def check_email(email: str, field: str = "email") -> dict[str, str]:
         return {field: "Enter your work email address."}
     if len(email) > 254 or not EMAIL_RE.match(email):
         return {field: "Enter an email address like name@example.police.uk."}
-    return {}
-
-
-def check_password(password: str, field: str = "password") -> dict[str, str]:
-    """A field error for a password that is too short or too long, or nothing."""
-    if len(password or "") < MIN_PASSWORD:
-        return {field: f"Use at least {MIN_PASSWORD} characters."}
-    if len(password) > MAX_PASSWORD:
-        return {field: f"Use at most {MAX_PASSWORD} characters."}
     return {}
 
 
@@ -91,6 +84,19 @@ def authenticate(email: str, password: str) -> User | None:
     return user if user.is_active else None
 
 
+def sign_in_attempt(email: str, password: str) -> tuple[User | None, datetime | None]:
+    """Try to sign in: (the person, None) on success, else (None, the lockout's end if now locked)."""
+    email = normalise_email(email)
+    until = lockout.locked_until(email)
+    if until is not None:
+        return None, until
+    user = authenticate(email, password)
+    if user is not None:
+        lockout.clear(email)
+        return user, None
+    return None, lockout.record_failure(email, user_by_email(email))
+
+
 def create_user(
     email: str,
     name: str,
@@ -109,7 +115,7 @@ def create_user(
     name = (name or "").strip()
     errors = check_email(email) | check_name(name)
     if password is not None:
-        errors |= check_password(password)
+        errors |= check_password(password, context=(email.partition("@")[0], name))
     if role not in ROLES:
         errors["role"] = "Choose a role from the list."
     if not errors and user_by_email(email) is not None:
@@ -133,13 +139,19 @@ def create_user(
     return user
 
 
+def _about(user: User) -> tuple[str, ...]:
+    """What a guesser knows about the person: their email's local part and their name."""
+    return user.email.partition("@")[0], user.name
+
+
 def set_password(user: User, password: str) -> None:
     """Store a new password and end every other session of this person."""
-    errors = check_password(password)
+    errors = check_password(password, context=_about(user))
     if errors:
         raise ValidationError(errors)
     user.password_hash = hash_password(password)
     user.session_version += 1
+    lockout.clear(user.email)  # a reset is the way out of a lockout
     db.session.flush()
     events.record("user_updated", actor=user, user_id=user.id, sessions_revoked=True)
 
@@ -149,7 +161,7 @@ def change_password(user: User, current: str, new: str, confirm: str) -> None:
     errors: dict[str, str] = {}
     if not user.password_hash or not check_password_hash(user.password_hash, current or ""):
         errors["current_password"] = "That isn't your current password."
-    errors |= check_password(new, "new_password")
+    errors |= check_password(new, "new_password", context=_about(user))
     if not errors.get("new_password") and new != confirm:
         errors["confirm_password"] = "The two new passwords don't match."
     if errors:
@@ -227,7 +239,11 @@ def registration_open_for(email: str) -> bool:
 def register(email: str, name: str, password: str) -> None:
     """Self-registration: the account waits for email confirmation; the answer never reveals accounts."""
     email = normalise_email(email)
-    errors = check_email(email) | check_name((name or "").strip()) | check_password(password)
+    errors = (
+        check_email(email)
+        | check_name((name or "").strip())
+        | check_password(password, context=(email.partition("@")[0], name or ""))
+    )
     if not errors.get("email") and not registration_open_for(email):
         domains = ", ".join(current_app.config["ALLOWED_EMAIL_DOMAINS"]) or "none"
         errors["email"] = (

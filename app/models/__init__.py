@@ -20,6 +20,7 @@ from app.models.posts import (
     Revision,
     Topic,
 )
+from app.models.security import LoginThrottle
 from app.models.tokens import TOKEN_SCOPES, ApiToken
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "Community",
     "Invitation",
     "JoinRequest",
+    "LoginThrottle",
     "Membership",
     "Notification",
     "Objective",
