@@ -12,7 +12,7 @@ from app.extensions import csrf, db, limiter, login_manager, socketio
 # service never drags in views (and views may import any service without an import cycle).
 BLUEPRINTS = (
     ("auth", ("routes",)),
-    ("main", ("routes",)),
+    ("main", ("routes", "pages")),
     ("people", ("routes",)),
     ("communities", ("routes",)),
     ("posts", ("routes", "reply_routes")),

@@ -32,6 +32,8 @@ class Config:
     ALLOWED_EMAIL_DOMAINS = _env_list("ALLOWED_EMAIL_DOMAINS")
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     ORG_NAME = os.environ.get("ORG_NAME", "Rollcall")
+    # Named in the privacy notice: who to ask about personal data, and how.
+    DPO_CONTACT = os.environ.get("DPO_CONTACT", "your organisation's Data Protection Officer")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))

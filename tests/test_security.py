@@ -17,6 +17,8 @@ PUBLIC_ENDPOINTS = {
     "auth.forgot_password",
     "auth.reset_password",
     "main.healthz",
+    "main.privacy",
+    "main.accessibility",
 }
 
 
