@@ -28,6 +28,9 @@ class Config:
     ALLOWED_EMAIL_DOMAINS = _env_list("ALLOWED_EMAIL_DOMAINS")
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     ORG_NAME = os.environ.get("ORG_NAME", "Rollcall")
+    # The organisation's time zone: session times are stored in UTC and shown (and typed) in this zone.
+    ORG_TIMEZONE = os.environ.get("ORG_TIMEZONE", "Europe/London")
+    SESSION_MATERIAL_MAX_BYTES = int(os.environ.get("SESSION_MATERIAL_MAX_BYTES", str(8 * 1024 * 1024)))
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))

@@ -31,6 +31,10 @@ EVENT_NAMES = frozenset(
         "user_updated",
         "user_deactivated",
         "community_updated",
+        "session_created",
+        "session_updated",
+        "question_created",
+        "question_updated",
     }
 )
 
