@@ -3,7 +3,7 @@
 // checked again. Writes (ask, upvote, answered, remove) go over HTTP with the form's CSRF token.
 // Without this file every form still posts and the server redirects back.
 // Markup contract: section#qa[data-qa-session][data-qa-state], ol#questions-<id>, li#question-<id>,
-// [data-vote-count], [data-vote-button], form[data-qa-ask], form[data-qa-form], #qa-live,
+// [data-vote-count], [data-vote-unit], [data-vote-button], form[data-qa-ask], form[data-qa-form], #qa-live,
 // [data-no-questions], [data-live-part] (regions swapped from a fresh page), .session[data-starts-at].
 (function () {
   "use strict";
@@ -82,9 +82,9 @@
     var el = document.getElementById("question-" + id);
     if (!el || typeof count !== "number") return;
     var number = el.querySelector("[data-vote-count]");
-    var button = el.querySelector("[data-vote-button]");
+    var unit = el.querySelector("[data-vote-unit]");
     if (number) number.textContent = String(count);
-    if (button) button.setAttribute("aria-label", "Upvote (" + count + (count === 1 ? " vote)" : " votes)"));
+    if (unit) unit.textContent = count === 1 ? " vote" : " votes";
   }
 
   // Swap the regions marked data-live-part (the reply box, the Q&A) from a fresh copy of the page:
