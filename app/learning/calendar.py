@@ -13,8 +13,9 @@ from urllib.parse import urlsplit
 
 from flask import current_app, url_for
 from icalendar import Calendar, Event, vCalAddress, vText
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 
+from app.communities.services import insert_once
 from app.extensions import db
 from app.learning import clock
 from app.models import CalendarToken, LearningSession, SessionHost, SessionRsvp, User
@@ -35,14 +36,17 @@ def hash_token(plaintext: str) -> str:
 def new_feed_token(user: User) -> str:
     """A new secret for the person's feed; the old link stops working at once. Shown once."""
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = db.session.get(CalendarToken, user.id)
-    if row is None:
-        db.session.add(
-            CalendarToken(user_id=user.id, token_hash=hash_token(plaintext), created_at=clock.now())
+    values = {"token_hash": hash_token(plaintext), "created_at": clock.now()}
+    if not insert_once(CalendarToken, user_id=user.id, **values):  # replace the old secret, race-free
+        db.session.execute(
+            update(CalendarToken)
+            .where(CalendarToken.user_id == user.id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
         )
-    else:
-        row.token_hash, row.created_at = hash_token(plaintext), clock.now()
-    db.session.flush()
+    row = db.session.get(CalendarToken, user.id)
+    if row is not None:
+        db.session.refresh(row)
     return plaintext
 
 

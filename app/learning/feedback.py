@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from app.communities.services import insert_once
 from app.errors import PermissionDenied, ValidationError
 from app.extensions import db
 from app.forms import clean_text
@@ -50,14 +51,17 @@ def give_feedback(user: User, session: LearningSession, rating: object, apply_te
         errors["apply_text"] = f"Keep it under {MAX_APPLY} characters (this is {len(apply_text)})."
     if errors:
         raise ValidationError(errors)
-    row = my_feedback(user, session)
     now = clock.now()
-    if row is None:
-        row = SessionFeedback(session_id=session.id, user_id=user.id, created_at=now)
-        db.session.add(row)
-    row.rating, row.apply_text, row.updated_at = value, apply_text, now
-    db.session.flush()
-    return row
+    values = {"rating": value, "apply_text": apply_text, "updated_at": now}
+    # Insert-or-update without a read-then-write race (a double click sends two at once).
+    if not insert_once(SessionFeedback, session_id=session.id, user_id=user.id, created_at=now, **values):
+        db.session.execute(
+            update(SessionFeedback)
+            .where(SessionFeedback.session_id == session.id, SessionFeedback.user_id == user.id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+    return db.session.get(SessionFeedback, (session.id, user.id), populate_existing=True)
 
 
 @dataclass

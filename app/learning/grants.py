@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from app import audit
 from app.auth.services import user_by_email
+from app.communities.services import insert_once
 from app.errors import PermissionDenied, ValidationError
 from app.extensions import db
 from app.forms import clean_text
@@ -37,13 +38,9 @@ def grant(actor: User, who: str) -> SessionHostGrant:
     person = find_person(who)
     if person is None:
         raise ValidationError({"who": "We couldn't find an active person with that email or @handle."})
-    row = db.session.get(SessionHostGrant, person.id)
-    if row is None:
-        row = SessionHostGrant(user_id=person.id, granted_by_id=actor.id, created_at=clock.now())
-        db.session.add(row)
-        db.session.flush()
+    if insert_once(SessionHostGrant, user_id=person.id, granted_by_id=actor.id, created_at=clock.now()):
         audit.record(actor, "sessions.host_granted", "user", person.id)
-    return row
+    return db.session.get(SessionHostGrant, person.id)
 
 
 def revoke(actor: User, user_id: int) -> None:

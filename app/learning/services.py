@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, or_, select, update
 
 from app import events
 from app.errors import NotFound, PermissionDenied, ValidationError
@@ -242,7 +242,8 @@ def update_session(actor: User, session: LearningSession, data: SessionInput) ->
     session.title, session.place, session.video_url = data.title, data.place, data.video_url
     session.starts_at, session.ends_at = data.starts_at, data.ends_at
     raised = session.capacity is not None and (data.capacity is None or data.capacity > session.capacity)
-    session.capacity = data.capacity
+    if data.capacity != session.capacity:
+        _set_capacity(session, data.capacity)
     if data.objective_id is not None:
         session.post.objective_id = data.objective_id
     if hosts is not None and {h.id for h in hosts} != {h.id for h in session.hosts}:
@@ -264,6 +265,17 @@ def update_session(actor: User, session: LearningSession, data: SessionInput) ->
         )
     events.record("session_updated", actor=actor, community_id=session.community_id, session_id=session.id)
     return session
+
+
+def _set_capacity(session: LearningSession, capacity: int | None) -> None:
+    """Change the limit only if it still holds everyone going (a reply may have landed meanwhile)."""
+    stmt = update(LearningSession).where(LearningSession.id == session.id)
+    if capacity is not None:
+        stmt = stmt.where(LearningSession.going_count <= capacity)
+    changed = db.session.execute(stmt.values(capacity=capacity).execution_options(synchronize_session=False))
+    db.session.expire(session, ["capacity", "going_count"])
+    if changed.rowcount != 1:
+        raise ValidationError({"capacity": "More people are going than that now: the limit can't be lower."})
 
 
 def _replace_hosts(actor: User, session: LearningSession, hosts: list[User]) -> None:

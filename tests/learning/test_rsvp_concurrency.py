@@ -155,3 +155,25 @@ def test_parallel_requests_to_a_live_server_never_overbook(app, served, comms):
     assert in_parallel([go(o) for o in openers]) == [200] * 10  # redirected to the session page
     count, by_status = statuses(app, session_id)
     assert count == 3 and by_status == {"going": 3, "waiting": 7}
+
+
+def test_double_submitted_feedback_and_calendar_links_dont_crash(app, login, comms, member, monkeypatch):
+    from app.learning import clock
+    from app.models import CalendarToken, SessionFeedback
+
+    start = utcnow() + timedelta(days=2)
+    session_id = schedule(app, comms, starts_at=start, ends_at=start + timedelta(hours=1))
+    with app.app_context():
+        rsvps.respond(db.session.get(User, member.id), get(session_id), "going")
+        db.session.commit()
+    monkeypatch.setattr(clock, "now", lambda: start + timedelta(hours=2))
+    clients = [login(member, app.test_client()) for _ in range(4)]
+
+    def rate(client, n):
+        return lambda: client.post(f"/sessions/{session_id}/feedback", data={"rating": str(n)}).status_code
+
+    assert in_parallel([rate(c, n + 1) for n, c in enumerate(clients)]) == [302] * 4
+    assert in_parallel([(lambda c=c: c.post("/sessions/calendar").status_code) for c in clients]) == [201] * 4
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SessionFeedback)) == 1
+        assert db.session.scalar(select(func.count()).select_from(CalendarToken)) == 1

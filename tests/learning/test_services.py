@@ -297,3 +297,48 @@ def test_list_pages_follow_the_cursor(ctx, comms, frozen):
         services.paginate(services.session_list(me(comms), "upcoming"), "upcoming", "junk", 2)[0][0].title
         == "S0"
     )
+
+
+def test_lowering_capacity_under_a_reply_that_just_landed_is_a_message_not_a_crash(ctx, comms, frozen):
+    from sqlalchemy import update
+
+    from app.models import LearningSession
+
+    start = WINTER_NOON
+    session = services.schedule_session(
+        me(comms), inputs(starts_at=start, ends_at=start + timedelta(hours=1), capacity=5)
+    )
+    db.session.commit()
+    assert session.going_count == 0  # what the editor's page read
+    # Three replies commit while the editor types (behind this session's back).
+    db.session.execute(
+        update(LearningSession).where(LearningSession.id == session.id).values(going_count=3),
+        execution_options={"synchronize_session": False},
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.update_session(
+            me(comms), session, inputs(starts_at=start, ends_at=start + timedelta(hours=1), capacity=2)
+        )
+    assert "capacity" in exc.value.fields
+
+
+def test_every_session_notification_kind_renders(app, client, login, comms, member, frozen):
+    from app.notifications.services import notify
+
+    with app.app_context():
+        session = services.schedule_session(me(comms), inputs(host_ids=[member.id]))
+        for kind in ("session_promoted", "session_changed", "session_cancelled", "session_reminder"):
+            notify(member.id, kind, actor=me(comms), session_id=session.id, title=session.title, when="day")
+        db.session.commit()
+    login(member)
+    page = client.get("/notifications").get_data(as_text=True)
+    for text in (
+        "named you a host",
+        "you're now going",
+        "changed the time or place",
+        "cancelled",
+        "Tomorrow",
+    ):
+        assert text in page.replace("&#39;", "'"), text
+    settings = client.get("/notifications/settings").get_data(as_text=True)
+    assert "Reminders the day before" in settings
