@@ -9,7 +9,7 @@ from app.api.schemas import COMPONENTS, REQUESTS, documented, nullable, ref
 from app.errors import PermissionDenied, ValidationError
 from app.extensions import db
 from app.feeds.queries import parse_limit
-from app.learning import clock, feedback, inputs, rsvps, services
+from app.learning import clock, feedback, inputs, queries, rsvps, services
 from app.models import LearningSession
 from app.permissions import access, can_manage_session, can_schedule_sessions
 
@@ -106,7 +106,7 @@ REQUESTS.update(
     }
 )
 LIST_QUERY = {
-    "show": {"enum": list(services.LISTS), "default": "upcoming"},
+    "show": {"enum": list(queries.LISTS), "default": "upcoming"},
     "cursor": {"type": "string", "description": "next_cursor from the previous page"},
     "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
 }
@@ -148,10 +148,10 @@ def _one(session: LearningSession) -> dict:
 def list_sessions():
     """Upcoming sessions I may see (soonest first), past ones (latest first), or mine."""
     which = request.args.get("show", "upcoming")
-    if which not in services.LISTS:
-        raise ValidationError({"show": f"Choose one of: {', '.join(services.LISTS)}."})
-    rows, next_cursor = services.paginate(
-        services.session_list(current_user, which),
+    if which not in queries.LISTS:
+        raise ValidationError({"show": f"Choose one of: {', '.join(queries.LISTS)}."})
+    rows, next_cursor = queries.paginate(
+        queries.session_list(current_user, which),
         which,
         request.args.get("cursor"),
         parse_limit(request.args.get("limit")),

@@ -12,13 +12,14 @@ from app.learning import (
     calendar,
     clock,
     inputs,
+    queries,
     reminders,  # noqa: F401 - registers the session_reminders job task
     rsvps,
     services,
     views,
 )
 from app.models import Objective
-from app.permissions import access, can_manage_session, can_schedule_sessions
+from app.permissions import access, can_grant_session_hosts, can_manage_session, can_schedule_sessions
 from app.posts.views import fetch_wants_fragment, writable_communities
 
 bp.app_template_filter("session_when")(views.when_text)
@@ -48,10 +49,10 @@ def _form_context(form: dict, errors: dict, session=None) -> dict:
 def index():
     """Upcoming, past and my sessions."""
     which = request.args.get("show", "upcoming")
-    if which not in services.LISTS:
+    if which not in queries.LISTS:
         which = "upcoming"
-    rows, next_cursor = services.paginate(
-        services.session_list(current_user, which),
+    rows, next_cursor = queries.paginate(
+        queries.session_list(current_user, which),
         which,
         request.args.get("cursor"),
         parse_limit(request.args.get("limit")),
@@ -65,6 +66,7 @@ def index():
         mine=rsvps.my_statuses(current_user, ids),
         phases={s.id: services.phase(s) for s in rows},
         can_schedule=can_schedule_sessions(current_user),
+        can_grant=can_grant_session_hosts(current_user),
     )
 
 

@@ -2,10 +2,10 @@
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, or_, select, update
+from sqlalchemy import select, update
 
 from app import events
 from app.errors import NotFound, PermissionDenied, ValidationError
@@ -27,7 +27,6 @@ from app.permissions import (
     can_schedule_sessions,
     can_see_content,
     can_see_session,
-    visible_sessions,
 )
 from app.posts.rendering import MAX_BODY, render_body
 from app.posts.services import create_post, get_community_by_id
@@ -35,7 +34,7 @@ from app.posts.services import create_post, get_community_by_id
 MAX_TITLE, MAX_PLACE, MAX_URL, MAX_HOSTS = 120, 200, 500, 10
 MAX_CAPACITY = 10_000
 MAX_LENGTH = timedelta(hours=12)
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
 
 register_kinds(
     session_hosting="I'm named as a host of a session",
@@ -330,12 +329,6 @@ def get_session(user: User, session_id: int) -> LearningSession:
     return session
 
 
-def session_for_post(user: User, post_id: int) -> LearningSession | None:
-    """The session a post announces, if any and if visible."""
-    session = db.session.scalar(select(LearningSession).where(LearningSession.post_id == post_id))
-    return session if session is not None and can_see_session(user, session) else None
-
-
 def phase(session: LearningSession, at: datetime | None = None) -> str:
     """upcoming, live, ended or cancelled."""
     at = at or clock.now()
@@ -344,65 +337,3 @@ def phase(session: LearningSession, at: datetime | None = None) -> str:
     if at >= session.ends_at:
         return "ended"
     return "live" if at >= session.starts_at else "upcoming"
-
-
-LISTS = ("upcoming", "past", "mine")
-
-
-def session_list(user: User, which: str) -> Select[tuple[LearningSession]]:
-    """upcoming (soonest first, until they end), past (latest first) or mine (hosting or replied)."""
-    stmt = visible_sessions(user)
-    at = clock.now()
-    if which == "past":
-        return stmt.where(LearningSession.ends_at <= at).order_by(
-            LearningSession.starts_at.desc(), LearningSession.id.desc()
-        )
-    if which == "mine":
-        replied = select(SessionRsvp.session_id).where(
-            SessionRsvp.user_id == user.id, SessionRsvp.status.in_(("going", "maybe", "waiting"))
-        )
-        hosting = select(SessionHost.session_id).where(SessionHost.user_id == user.id)
-        stmt = stmt.where(
-            or_(
-                LearningSession.id.in_(replied),
-                LearningSession.id.in_(hosting),
-                LearningSession.organiser_id == user.id,
-            )
-        )
-    return stmt.where(LearningSession.ends_at > at).order_by(
-        LearningSession.starts_at.asc(), LearningSession.id.asc()
-    )
-
-
-def _parse_cursor(raw: str | None) -> tuple[datetime, int] | None:
-    """A list cursor "<microseconds since 1970>.<id>"; anything else means the first page."""
-    stamp, _, ident = (raw or "").partition(".")
-    if not (stamp.isascii() and stamp.isdigit() and ident.isascii() and ident.isdigit()):
-        return None
-    if len(stamp) > 17 or len(ident) > 10:
-        return None
-    return EPOCH + timedelta(microseconds=int(stamp)), int(ident)
-
-
-def paginate(
-    stmt: Select, which: str, cursor: str | None, limit: int
-) -> tuple[list[LearningSession], str | None]:
-    """One page of a session list after the cursor, and the next page's cursor (None at the end)."""
-    after = _parse_cursor(cursor)
-    if after is not None:
-        at, ident = after
-        if which == "past":
-            stmt = stmt.where(
-                (LearningSession.starts_at < at)
-                | ((LearningSession.starts_at == at) & (LearningSession.id < ident))
-            )
-        else:
-            stmt = stmt.where(
-                (LearningSession.starts_at > at)
-                | ((LearningSession.starts_at == at) & (LearningSession.id > ident))
-            )
-    rows = list(db.session.scalars(stmt.limit(limit + 1)).unique())
-    if len(rows) <= limit:
-        return rows, None
-    last = rows[limit - 1]
-    return rows[:limit], f"{(last.starts_at - EPOCH) // timedelta(microseconds=1)}.{last.id}"

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.extensions import db
-from app.learning import clock, grants, rsvps, services
+from app.learning import clock, grants, queries, rsvps, services
 from app.learning.views import when_text
 from app.models import Event, Notification, Objective, Post, SessionHost, User
 from tests import factories
@@ -240,7 +240,7 @@ def test_private_sessions_are_invisible_to_non_members(ctx, comms, member, intru
     assert services.get_session(me(member), session.id).id == session.id
     with pytest.raises(NotFound):
         services.get_session(me(intruder), session.id)
-    assert db.session.scalars(services.session_list(me(intruder), "upcoming")).all() == []
+    assert db.session.scalars(queries.session_list(me(intruder), "upcoming")).all() == []
     with pytest.raises(PermissionDenied):
         rsvps.respond(me(intruder), session, "going")
 
@@ -271,7 +271,7 @@ def test_lists_upcoming_past_and_mine(ctx, comms, member, frozen):
     db.session.commit()
 
     def titles(which):
-        return [s.title for s in db.session.scalars(services.session_list(me(member), which)).unique()]
+        return [s.title for s in db.session.scalars(queries.session_list(me(member), which)).unique()]
 
     assert titles("upcoming") == ["Soon", "Later"] and titles("past") == [] and titles("mine") == ["Later"]
     frozen.set(WINTER_NOON + timedelta(hours=2))
@@ -288,13 +288,13 @@ def test_list_pages_follow_the_cursor(ctx, comms, frozen):
     db.session.commit()
     seen, cursor = [], None
     while True:
-        rows, cursor = services.paginate(services.session_list(me(comms), "upcoming"), "upcoming", cursor, 2)
+        rows, cursor = queries.paginate(queries.session_list(me(comms), "upcoming"), "upcoming", cursor, 2)
         seen += [r.title for r in rows]
         if cursor is None:
             break
     assert seen == [f"S{n}" for n in range(5)]
     assert (
-        services.paginate(services.session_list(me(comms), "upcoming"), "upcoming", "junk", 2)[0][0].title
+        queries.paginate(queries.session_list(me(comms), "upcoming"), "upcoming", "junk", 2)[0][0].title
         == "S0"
     )
 
