@@ -19,6 +19,7 @@ BLUEPRINTS = (
     ("feeds", ("routes",)),
     ("notifications", ("routes",)),
     ("admin", ("routes",)),
+    ("learning", ("routes", "host_routes", "qa_routes", "calendar_routes")),
     ("api", ()),
 )
 

@@ -34,6 +34,9 @@ class Config:
     ORG_NAME = os.environ.get("ORG_NAME", "Rollcall")
     # Named in the privacy notice: who to ask about personal data, and how.
     DPO_CONTACT = os.environ.get("DPO_CONTACT", "your organisation's Data Protection Officer")
+    # The organisation's time zone: session times are stored in UTC and shown (and typed) in this zone.
+    ORG_TIMEZONE = os.environ.get("ORG_TIMEZONE", "Europe/London")
+    SESSION_MATERIAL_MAX_BYTES = int(os.environ.get("SESSION_MATERIAL_MAX_BYTES", str(8 * 1024 * 1024)))
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))

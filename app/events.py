@@ -31,6 +31,10 @@ EVENT_NAMES = frozenset(
         "user_updated",
         "user_deactivated",
         "community_updated",
+        "session_created",
+        "session_updated",
+        "question_created",
+        "question_updated",
     }
 )
 
@@ -38,6 +42,7 @@ EVENT_NAMES = frozenset(
 Handler = Callable[[list[Event], Session], None]
 _handlers: list[Handler] = []
 _PENDING = "rollcall_pending_events"
+_COMMITTED = "rollcall_committed_events"
 
 
 def subscribe(handler: Handler) -> Handler:
@@ -97,9 +102,17 @@ def replay(limit: int = 1000) -> int:
 def _after_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint was released (SQLAlchemy fires after_commit for it); the real commit is to come
-    events = session.info.pop(_PENDING, [])
-    if events:
-        dispatch(events)
+    committed = session.info.pop(_PENDING, [])
+    if committed:
+        session.info.setdefault(_COMMITTED, []).extend(committed)
+
+
+def _after_transaction_end(session: Session, transaction) -> None:
+    # Dispatch once the committed transaction has ended and handed its connection back: dispatching
+    # inside after_commit would hold two pooled connections per writer, and enough concurrent
+    # writers then starve the pool (each waiting for a second connection while holding one).
+    if transaction.parent is None and session.info.get(_COMMITTED):
+        dispatch(session.info.pop(_COMMITTED))
 
 
 def _after_soft_rollback(session: Session, previous_transaction) -> None:
@@ -113,6 +126,7 @@ def init_app(app: Flask) -> None:
 
     if not sa_event.contains(AppSession, "after_commit", _after_commit):
         sa_event.listen(AppSession, "after_commit", _after_commit)
+        sa_event.listen(AppSession, "after_transaction_end", _after_transaction_end)
         sa_event.listen(AppSession, "after_soft_rollback", _after_soft_rollback)
 
 

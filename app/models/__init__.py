@@ -5,6 +5,20 @@ from app.models.base import Base, UTCDateTime, utcnow
 from app.models.communities import COMMUNITY_ROLES, VISIBILITIES, Community, JoinRequest, Membership
 from app.models.events import Event, SocketConnection
 from app.models.follows import ThreadFollow, TopicFollow, UserFollow
+from app.models.learning import (
+    REMINDER_KINDS,
+    RSVP_STATUSES,
+    CalendarToken,
+    LearningSession,
+    QuestionVote,
+    SessionFeedback,
+    SessionHost,
+    SessionHostGrant,
+    SessionMaterial,
+    SessionQuestion,
+    SessionReminder,
+    SessionRsvp,
+)
 from app.models.notification_settings import NotificationSettings
 from app.models.notifications import Notification
 from app.models.objectives import Objective
@@ -27,13 +41,18 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Base",
+    "CalendarToken",
     "Event",
+    "LearningSession",
     "NotificationSettings",
     "POST_KINDS",
     "POST_STATUSES",
     "Post",
     "PostTopic",
+    "QuestionVote",
     "REACTION_KINDS",
+    "REMINDER_KINDS",
+    "RSVP_STATUSES",
     "Reaction",
     "Reply",
     "Revision",
@@ -52,6 +71,13 @@ __all__ = [
     "Objective",
     "ROLES",
     "STAFF_TYPES",
+    "SessionFeedback",
+    "SessionHost",
+    "SessionHostGrant",
+    "SessionMaterial",
+    "SessionQuestion",
+    "SessionReminder",
+    "SessionRsvp",
     "Setting",
     "SocketConnection",
     "Unit",

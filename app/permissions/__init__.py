@@ -11,18 +11,32 @@ from app.permissions.communities import (
     visible_community_ids,
 )
 from app.permissions.roles import has_role, is_admin
+from app.permissions.sessions import (
+    can_grant_session_hosts,
+    can_manage_session,
+    can_schedule_sessions,
+    can_see_session,
+    is_session_host,
+    visible_sessions,
+)
 
 __all__ = [
     "ACCESS_LEVELS",
     "access",
     "can_create_community",
+    "can_grant_session_hosts",
     "can_manage_community",
+    "can_manage_session",
+    "can_schedule_sessions",
     "can_see_community",
     "can_see_content",
+    "can_see_session",
     "community_role",
     "enforce_route_access",
     "has_role",
     "is_admin",
+    "is_session_host",
     "listed_communities",
     "visible_community_ids",
+    "visible_sessions",
 ]
