@@ -31,6 +31,9 @@ EVENT_NAMES = frozenset(
         "user_updated",
         "user_deactivated",
         "community_updated",
+        "link_created",
+        "curator_granted",
+        "curator_revoked",
     }
 )
 

@@ -9,6 +9,8 @@ DEFAULTS = {
     # Roles (besides admin) who may create private and secret communities.
     "restricted_community_creators": "comms,leader",
     "self_registration": "1",
+    # Intranet hosts (names, "*.suffix", IP addresses or networks) link previews may fetch from.
+    "link_preview_allowed_hosts": "",
 }
 
 

@@ -5,6 +5,7 @@ from app.models.base import Base, UTCDateTime, utcnow
 from app.models.communities import COMMUNITY_ROLES, VISIBILITIES, Community, JoinRequest, Membership
 from app.models.events import Event, SocketConnection
 from app.models.follows import ThreadFollow, TopicFollow, UserFollow
+from app.models.links import PREVIEW_STATUSES, CuratedLink, CuratorGrant, LinkClick, LinkPreview, LinkSave
 from app.models.notification_settings import NotificationSettings
 from app.models.notifications import Notification
 from app.models.objectives import Objective
@@ -26,9 +27,15 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Base",
+    "CuratedLink",
+    "CuratorGrant",
     "Event",
+    "LinkClick",
+    "LinkPreview",
+    "LinkSave",
     "NotificationSettings",
     "POST_KINDS",
+    "PREVIEW_STATUSES",
     "POST_STATUSES",
     "Post",
     "PostTopic",
