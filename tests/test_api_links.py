@@ -16,7 +16,7 @@ def test_comms_officers_create_links_and_get_them_back(app, api, comms, member):
     link = response.get_json()
     assert response.headers["Location"].endswith(f"/api/v1/links/{link['id']}")
     assert link["title"] == "Starter guide" and link["topics"] == ["onboarding"]
-    assert link["why"] == BODY["why"] and "<p>" in link["why_html"]
+    assert link["why"] == BODY["why"] + "\n\n#onboarding" and "<p>" in link["why_html"]
     assert link["community"]["name"] == "All staff" and link["curator"]["name"] == "Casey Comms"
     assert link["preview"] == {"status": "pending", "image_url": None}
     assert link["go_url"].endswith(f"/links/{link['id']}/go") and link["saved"] is False

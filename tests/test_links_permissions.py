@@ -11,7 +11,7 @@ from app.links import curators
 from app.models import CuratedLink, LinkClick, LinkPreview, LinkSave, Membership, User
 from tests import factories
 from tests.api_helpers import api_factory  # noqa: F401
-from tests.links_helpers import PNG, post_id_of, share
+from tests.links_helpers import PNG, post_id_of, preview_site_fixture, share, site_fixture  # noqa: F401
 
 SECRET_WORDS = ("Nightjar", "Firearms unit", "Covert tactics", "Range day", "nightjar-brief", "range-day")
 
@@ -153,3 +153,33 @@ def test_the_api_hides_private_links_from_the_intruder(app, api, intruder, world
         share_id = db.session.get(CuratedLink, world["secret"]).share_id
         assert db.session.get(LinkPreview, db.session.get(CuratedLink, world["secret"]).preview_id)
     assert client.get(f"/links?share_id={share_id}").get_json()["items"] == []
+
+
+def test_live_updates_of_a_secret_link_reach_only_its_readers(app, comms, member, intruder, site, admin):
+    """Sharing and the preview arriving push ids to the community's readers only (Socket.IO)."""
+    from app.links.previews import fetch_pending_previews
+    from app.links.settings import update_allowlist
+    from tests.realtime_helpers import SocketPool, received, sign_in
+
+    with app.app_context():
+        secret = factories.make_community(
+            db.session.get(User, comms.id),
+            "secret",
+            name="Operation Nightjar",
+            members=[db.session.get(User, member.id)],
+        ).id
+        update_allowlist(db.session.get(User, admin.id), "127.0.0.1")
+        db.session.commit()
+    pool = SocketPool(app)
+    try:
+        insider, outsider = pool.connect(sign_in(app, member)), pool.connect(sign_in(app, intruder))
+        link_id = share(app, comms, site.url("/page"), community_ids=[secret])
+        with app.app_context():
+            assert fetch_pending_previews() == 1
+        seen = [(p["_event"], p.get("post_id")) for p in received(insider)]
+        post_id = post_id_of(app, link_id)
+        assert ("post_created", post_id) in seen and ("link_created", post_id) in seen
+        assert ("post_updated", post_id) in seen  # the card refreshes itself when the preview lands
+        assert received(outsider) == []
+    finally:
+        pool.close_all()

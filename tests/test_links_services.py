@@ -23,7 +23,7 @@ from app.models import (
 )
 from app.permissions.links import can_curate, can_see_link
 from app.posts.replies import react
-from app.posts.services import delete_post
+from app.posts.services import delete_post, edit_post
 from tests import factories
 
 
@@ -105,6 +105,26 @@ def test_a_share_is_a_link_post_with_topics_objective_and_why(ctx, comms, all_st
     assert link.title == "Talking with the public" and link.share_id and link.preview.status == "pending"
     names = set(db.session.scalars(select(Topic.name).join(PostTopic).where(PostTopic.post_id == post.id)))
     assert names == {"socialmedia", "public-trust", "engagement"}
+    assert post.body_source.endswith("#engagement.\n\n#socialmedia #public-trust")  # topics live in the text
+
+
+def test_editing_a_link_post_keeps_its_topics(ctx, comms):
+    [link] = _share(comms, why="Read this.", topics="#trust")
+    edit_post(_get(comms), link.post, link.post.body_source.replace("Read this.", "Read this first."))
+    db.session.commit()
+    names = set(
+        db.session.scalars(select(Topic.name).join(PostTopic).where(PostTopic.post_id == link.post_id))
+    )
+    assert names == {"trust"}
+
+
+def test_any_address_makes_an_ascii_key_that_fits_its_index(ctx, comms):
+    url = "https://例え.jp/" + "".join(chr(0x4E00 + i * 7) for i in range(1900)) + "?q=é"  # incompressible
+    [link] = _share(comms, url=url)
+    assert link.url == url and link.url_key.isascii() and len(link.url_key) <= 2000
+    assert link.preview.url_key == link.url_key
+    other = url.replace("?q=é", "?q=è")  # the same first 2,000 characters once encoded
+    assert normalise(other) != link.url_key and len(normalise(other)) == len(link.url_key)
 
 
 def test_the_communitys_objective_is_used_when_none_is_chosen(ctx, comms):
@@ -280,7 +300,9 @@ def test_granting_and_revoking_curators(ctx, comms, member, leader):
     with pytest.raises(NotFound):
         curators.revoke_curator(_get(comms), grant.id)
     assert curators.active_grants() == [] and [g.id for g in curators.revoked_grants()] == [grant.id]
-    notes = db.session.scalars(select(Notification).where(Notification.user_id == member.id)).all()
+    notes = db.session.scalars(
+        select(Notification).where(Notification.user_id == member.id).order_by(Notification.id)
+    ).all()
     assert [(n.kind, n.data["granted"]) for n in notes] == [("curator_grant", True), ("curator_grant", False)]
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions == ["curation.curator_granted", "curation.curator_revoked"]

@@ -182,21 +182,31 @@ def share_link(curator: User, draft: LinkDraft) -> list[CuratedLink]:
     ]
 
 
+def _with_topics(why: str, topics: list[str]) -> str:
+    """The post's text: "why it matters", then any chosen topic it doesn't mention as #hashtags.
+
+    Topics live in the text as for every post, so an edit keeps them and the topic pages find them.
+    """
+    mentioned = render_body(why)[0].topics
+    missing = [name for name in topics if name not in mentioned]
+    return why + ("\n\n" + " ".join(f"#{name}" for name in missing) if missing else "")
+
+
 def _create(curator, community, url, why, title, source, summary, topics, objective, preview_id, share_id):
-    rendered, mentioned = render_body(why)
+    body = _with_topics(why, topics)
+    rendered, mentioned = render_body(body)
     post = Post(
         author=curator,
         community=community,
         kind="link",
-        body_source=why,
+        body_source=body,
         body_html=rendered.html,
         render_version=rendered.version,
         objective_id=objective.id if objective else community.default_objective_id,
     )
     db.session.add(post)
     db.session.flush()
-    all_topics = list(dict.fromkeys(topics + rendered.topics))
-    set_post_topics(post.id, all_topics)
+    set_post_topics(post.id, rendered.topics)
     link = CuratedLink(
         post_id=post.id,
         curator_id=curator.id,
@@ -218,7 +228,7 @@ def _create(curator, community, url, why, title, source, summary, topics, object
         community_id=community.id,
         post_id=post.id,
         author_id=curator.id,
-        topics=all_topics,
+        topics=rendered.topics,
         kind="link",
     )
     events.record("link_created", actor=curator, community_id=community.id, link_id=link.id, post_id=post.id)

@@ -1,12 +1,14 @@
 """Addresses people paste: checked (http/https only) and normalised so re-shares are spotted."""
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+import hashlib
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from app.errors import ValidationError
 from app.models.links import MAX_URL
 
 SCHEMES = ("http", "https")
 DEFAULT_PORTS = {"http": 80, "https": 443}
+_SAFE_PATH = "/%:@!$&'()*+,;=-._~"
 
 
 def check_url(raw: str | None, field: str = "url") -> str:
@@ -36,15 +38,19 @@ def check_url(raw: str | None, field: str = "url") -> str:
 
 def normalise(url: str) -> str:
     """The key two addresses share when they are the same page: scheme and host lower-case, no
-    default port, fragment, trailing slash or utm_* tracking parameters."""
+    default port, fragment, trailing slash or utm_* tracking parameters; always ASCII."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower().rstrip(".")
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        host = quote(host, safe="")
     if ":" in host:
         host = f"[{host}]"  # IPv6 literal
     port = parts.port
     netloc = host if port in (None, DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
-    path = parts.path.rstrip("/")
+    path = quote(parts.path.rstrip("/"), safe=_SAFE_PATH)
     query = urlencode(
         [
             (k, v)
@@ -52,4 +58,7 @@ def normalise(url: str) -> str:
             if not k.lower().startswith("utm_")
         ]
     )
-    return urlunsplit((scheme, netloc, path, query, ""))[:MAX_URL]
+    key = urlunsplit((scheme, netloc, path, query, ""))
+    if len(key) > MAX_URL:  # keep it indexable but distinct: a hash of the whole stands for the rest
+        key = key[: MAX_URL - 65] + "#" + hashlib.sha256(key.encode()).hexdigest()
+    return key  # ASCII only, so it fits its index on PostgreSQL whatever the address holds
