@@ -1,6 +1,7 @@
 """Curated link pages: sharing (and bad input), the Curated page, feeds, click-throughs, saves, numbers,
 curators and the previews allow-list."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -172,6 +173,7 @@ def test_save_for_later_and_the_bookmarks_page(app, client, login, comms, member
         f"/links/{link_id}/save", data={"saved": "0"}, headers={"X-Requested-With": "fetch"}
     ).get_data(as_text=True)
     assert fragment.lstrip().startswith("<article") and "Save for later" in fragment
+    assert 'name="next" value=""' in fragment  # never "come back" to the POST-only fragment address
     assert _count(app, LinkSave) == 0
     assert client.post("/links/123456/save", data={"saved": "1"}).status_code == 404
 
@@ -343,3 +345,14 @@ def test_admins_set_the_previews_allow_list(app, client, login, admin, comms):
         stored = db.session.get(Setting, "link_preview_allowed_hosts").value
     assert stored == "intranet.force.local\n*.corp.local\n10.20.0.0/16"
     assert "10.20.0.0/16" in client.get("/admin/link-previews").get_data(as_text=True)
+
+
+def test_all_picks_pages_keep_the_topic(app, client, login, comms, member):
+    for i in range(22):
+        share(app, comms, f"https://example.org/p{i}", title=f"Pick {i}", topics="#data")
+    login(member)
+    first = client.get("/curated/all?topic=data").get_data(as_text=True)
+    assert first.count('class="post post--link') == 20
+    older = re.search(r'href="(/curated/all\?[^"]+)">Older picks', first).group(1).replace("&amp;", "&")
+    assert "topic=data" in older and "cursor=" in older
+    assert client.get(older).get_data(as_text=True).count('class="post post--link') == 2

@@ -137,6 +137,7 @@ class _Target:
 
     @classmethod
     def parse(cls, url: str) -> "_Target":
+        """Split an address into what a request needs, refusing anything but plain http(s)."""
         try:
             parts = urlsplit(url)
             port = parts.port
@@ -186,6 +187,7 @@ class _Watchdog:
                 pass  # already closed
 
     def cancel(self) -> None:
+        """Stop the timer (the fetch finished in time)."""
         self._timer.cancel()
 
 

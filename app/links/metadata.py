@@ -55,6 +55,7 @@ class _MetaParser(HTMLParser):
         self._title: list[str] = []
 
     def handle_starttag(self, tag: str, attrs) -> None:
+        """Note meta tags, image links and the start of the title."""
         values = {name.lower(): (value or "") for name, value in attrs}
         if tag == "meta":
             key = (values.get("property") or values.get("name") or "").strip().lower()
@@ -66,11 +67,13 @@ class _MetaParser(HTMLParser):
             self._in_title = True
 
     def handle_endtag(self, tag: str) -> None:
+        """Keep the first title once it ends."""
         if tag == "title" and self._in_title:
             self._in_title = False
             self.found.setdefault("<title>", "".join(self._title))
 
     def handle_data(self, data: str) -> None:
+        """Collect the title's text (bounded)."""
         if self._in_title and len(self._title) < 100:
             self._title.append(data)
 

@@ -5,8 +5,7 @@ from flask_login import current_user
 
 from app.errors import PermissionDenied, ValidationError
 from app.extensions import db, limiter
-from app.feeds.queries import parse_cursor
-from app.feeds.routes import render_feed
+from app.feeds.queries import paginate, parse_cursor
 from app.forms import optional_id
 from app.links import bp, previews, queries, services
 from app.links import cards as _cards  # noqa: F401 - registers the feed cards' loader
@@ -47,7 +46,9 @@ def curated():
 def all_picks():
     """Every pick I can see, newest first, a page at a time."""
     topic = _topic()
-    return render_feed("links/all.html", queries.link_posts(current_user, topic), topic=topic)
+    cursor = parse_cursor(request.args.get("cursor"))
+    page = paginate(current_user, queries.link_posts(current_user, topic), cursor)
+    return render_template("links/all.html", page=page, cursor=cursor, topic=topic)
 
 
 @bp.route("/bookmarks")

@@ -55,6 +55,26 @@ def test_a_comms_officer_curates_and_a_member_saves_it_for_later(new_context, li
     expect(page.locator("article.post--link")).to_contain_text("Engaging online: what works")
 
 
+def test_pasting_an_address_curated_before_says_so_and_links_the_earlier_share(page, live_server):
+    comms = live_server.make_user(name="Casey Comms", role="comms")
+    sign_in(page, comms)
+    page.goto("/links/new")
+    field(page, "Web address").fill(URL)
+    field(page, "Why it matters for us").fill("First time.")
+    page.get_by_role("button", name="Share link").click()
+    page.goto("/links/new")
+    expect(page.get_by_label("Share it again anyway")).to_be_hidden()
+    field(page, "Web address").fill(URL + "?utm_source=newsletter")
+    field(page, "Web address").dispatch_event("change")
+    notice = page.locator("#earlier-shares")
+    expect(notice).to_contain_text("Already curated")
+    expect(notice.get_by_role("link", name=URL)).to_have_attribute("href", re.compile(r"^/links/\d+$"))
+    page.get_by_label("Share it again anyway").check()
+    field(page, "Why it matters for us").fill("Worth a second look now the guidance changed.")
+    page.get_by_role("button", name="Share link").click()
+    expect(page.get_by_text("Shared in All staff.")).to_be_visible()
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_curated_pages_pass_axe_core(page, live_server, scheme):
     comms = live_server.make_user(name="Casey Comms", role="comms")
