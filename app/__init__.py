@@ -20,6 +20,7 @@ BLUEPRINTS = (
     ("notifications", ("routes",)),
     ("admin", ("routes",)),
     ("learning", ("routes", "host_routes", "qa_routes", "calendar_routes")),
+    ("links", ("routes", "manage_routes")),
     ("api", ()),
 )
 

@@ -35,6 +35,9 @@ EVENT_NAMES = frozenset(
         "session_updated",
         "question_created",
         "question_updated",
+        "link_created",
+        "curator_granted",
+        "curator_revoked",
     }
 )
 

@@ -11,6 +11,8 @@ DEFAULTS = {
     "self_registration": "1",
     # Minutes without activity after which a session ends (app/auth/idle.py).
     "session_idle_minutes": "480",
+    # Intranet hosts (names, "*.suffix", IP addresses or networks) link previews may fetch from.
+    "link_preview_allowed_hosts": "",
 }
 
 

@@ -179,6 +179,47 @@ COMPONENTS: dict[str, dict] = {
         {"items": {"type": "array", "items": ref("Event")}, "last_seq": _INT, "has_more": {"type": "boolean"}}
     ),
     "Marked": _obj({"marked": _INT}),
+    "Link": _obj(
+        {
+            "id": _INT,
+            "post_id": {**_INT, "description": "the post it rides on: react and reply through /posts"},
+            "share_id": {**_STR, "description": "the same for every community one share went to"},
+            "url": {**_STR, "description": "the original address"},
+            "go_url": {**_STR, "description": "opens the address and counts the click-through"},
+            "title": {**_STR, "description": "the curator's title, else the page's own"},
+            "source": _STR,
+            "summary": _STR,
+            "why": {**_STR, "description": "why it matters for us (the post's source text)"},
+            "why_html": _STR,
+            "topics": {"type": "array", "items": _STR},
+            "community": ref("CommunityRef"),
+            "curator": ref("Person"),
+            "objective_id": {"type": ["integer", "null"]},
+            "created_at": _TIME,
+            "status": {"enum": ["visible", "held", "hidden"]},
+            "saved": {"type": "boolean"},
+            "preview": _obj(
+                {
+                    "status": {"enum": ["pending", "fetching", "ready", "failed", None]},
+                    "image_url": {"type": ["string", "null"]},
+                }
+            ),
+            "reactions": {"type": "object", "additionalProperties": _INT},
+            "my_reaction": {"enum": [*REACTION_KINDS, None]},
+            "reply_count": _INT,
+        }
+    ),
+    "Saved": _obj({"saved": {"type": "boolean"}}),
+    "LinkStats": _obj(
+        {
+            "link_id": _INT,
+            "clicks": _INT,
+            "distinct_clickers": _INT,
+            "saves": _INT,
+            "reactions": _INT,
+            "replies": _INT,
+        }
+    ),
 }
 
 BODY_TEXT = {"type": "string", "minLength": 1, "maxLength": MAX_BODY}
@@ -191,4 +232,23 @@ REQUESTS = {
     "Pin": _obj({"pinned": {"type": "boolean"}}),
     "ReactionSet": _obj({"kind": {"enum": list(REACTION_KINDS)}}),
     "MarkRead": _obj({"id": {**_ID, "description": "omit to mark all read"}}, []),
+    "LinkCreate": _obj(
+        {
+            "url": {"type": "string", "format": "uri", "maxLength": 2000},
+            "why": {"type": "string", "minLength": 1, "maxLength": 2000},
+            "title": {"type": "string", "maxLength": 200},
+            "source": {"type": "string", "maxLength": 120},
+            "summary": {"type": "string", "maxLength": 600},
+            "topics": {"type": "array", "items": {"type": "string"}, "maxItems": 5},
+            "community_ids": {
+                "type": "array",
+                "items": _ID,
+                "maxItems": 10,
+                "description": "omit for All staff; several make one post per community (one share_id)",
+            },
+            "objective_id": _ID,
+            "allow_duplicate": {"type": "boolean", "description": "share an address curated before anyway"},
+        },
+        ["url", "why"],
+    ),
 }

@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime
 
+from flask import url_for
+
 from app.feeds.queries import Page
 from app.models import ApiToken, Community, Event, Notification, Post, Reaction, Reply, Revision, Unit, User
 
@@ -134,6 +136,38 @@ def notification(item: Notification) -> dict:
         "data": item.data or {},
         "created_at": iso(item.created_at),
         "read_at": iso(item.read_at),
+    }
+
+
+def link(card, page: Page) -> dict:
+    """A curated link (an app.links.cards.LinkCard), with its post's reactions from the page."""
+    item, post_row = card.link, card.link.post
+    preview = item.preview
+    return {
+        "id": item.id,
+        "post_id": post_row.id,
+        "share_id": item.share_id,
+        "url": item.url,
+        "go_url": url_for("links.go", link_id=item.id, _external=True),
+        "title": item.display_title,
+        "source": item.display_source,
+        "summary": item.display_summary,
+        "why": post_row.body_source,
+        "why_html": post_row.body_html,
+        "topics": card.topics,
+        "community": community_ref(post_row.community),
+        "curator": person(item.curator),
+        "objective_id": post_row.objective_id,
+        "created_at": iso(item.created_at),
+        "status": post_row.status,
+        "saved": card.saved,
+        "preview": {
+            "status": preview.status if preview else None,
+            "image_url": url_for("links.image", link_id=item.id, _external=True) if item.has_image else None,
+        },
+        "reactions": page.reactions.get(post_row.id, {}),
+        "my_reaction": page.my_reactions.get(post_row.id),
+        "reply_count": post_row.reply_count,
     }
 
 

@@ -19,6 +19,7 @@ from app.models.learning import (
     SessionReminder,
     SessionRsvp,
 )
+from app.models.links import PREVIEW_STATUSES, CuratedLink, CuratorGrant, LinkClick, LinkPreview, LinkSave
 from app.models.notification_settings import NotificationSettings
 from app.models.notifications import Notification
 from app.models.objectives import Objective
@@ -44,8 +45,15 @@ __all__ = [
     "CalendarToken",
     "Event",
     "LearningSession",
+    "CuratedLink",
+    "CuratorGrant",
+    "Event",
+    "LinkClick",
+    "LinkPreview",
+    "LinkSave",
     "NotificationSettings",
     "POST_KINDS",
+    "PREVIEW_STATUSES",
     "POST_STATUSES",
     "Post",
     "PostTopic",
