@@ -11,6 +11,10 @@ DEFAULTS = {
     "self_registration": "1",
     # Minutes without activity after which a session ends (app/auth/idle.py).
     "session_idle_minutes": "480",
+    # "1": password sign-in, registration and reset are off for everyone but admins (app/identity).
+    "sso_only": "0",
+    # The UTC date of the last nightly roster sync (app/identity/roster_job.py).
+    "roster_synced_on": "",
 }
 
 

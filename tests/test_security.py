@@ -17,6 +17,8 @@ PUBLIC_ENDPOINTS = {
     "auth.forgot_password",
     "auth.reset_password",
     "main.healthz",
+    "identity.start",  # single sign-on: to the provider and back (404 unless configured)
+    "identity.callback",
 }
 
 

@@ -5,6 +5,7 @@ from app.models.base import Base, UTCDateTime, utcnow
 from app.models.communities import COMMUNITY_ROLES, VISIBILITIES, Community, JoinRequest, Membership
 from app.models.events import Event, SocketConnection
 from app.models.follows import ThreadFollow, TopicFollow, UserFollow
+from app.models.identity import SsoIdentity
 from app.models.notification_settings import NotificationSettings
 from app.models.notifications import Notification
 from app.models.objectives import Objective
@@ -54,6 +55,7 @@ __all__ = [
     "STAFF_TYPES",
     "Setting",
     "SocketConnection",
+    "SsoIdentity",
     "Unit",
     "User",
     "UTCDateTime",
