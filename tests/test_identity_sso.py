@@ -378,3 +378,10 @@ def test_a_self_registration_waiting_for_confirmation_is_confirmed_by_the_provid
     assert not look(_user, f"sam@{DOMAIN}").is_active
     assert sso_sign_in(app, client, _person(sso)).status_code == 302
     assert look(_user, f"sam@{DOMAIN}").is_active and look(_audit_actions) == ["sso.account_linked"]
+
+
+@pytest.mark.parametrize("extra", ["", "&code=", "&code=not-a-real-code", "&code=" + "x" * 3000])
+def test_a_bad_code_with_this_browsers_state_is_a_clear_400(client, sso, extra):
+    start = client.get("/login/sso")
+    state = query(start.headers["Location"])["state"]
+    _refused(client.get(f"/login/sso/callback?state={state}{extra}"), 400, "didn&#39;t complete the sign-in")

@@ -3,7 +3,8 @@ checking what comes back (the id_token's signature against the provider's JWKS, 
 expiry and nonce). Only this module knows Authlib; it never touches the database."""
 
 import requests
-from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
+from authlib.common.errors import AuthlibBaseError
+from authlib.integrations.base_client.errors import MismatchingStateError
 from authlib.integrations.flask_client import FlaskOAuth2App, OAuth
 from flask import Response, current_app, request, url_for
 from joserfc.errors import JoseError
@@ -131,7 +132,7 @@ def finish() -> dict:
             400,
             "state mismatch",
         ) from exc
-    except OAuthError as exc:
+    except AuthlibBaseError as exc:  # an error from the provider, no code, or a code it won't exchange
         raise SsoError(
             "The sign-in service didn't complete the sign-in. Please start again.",
             400,
@@ -154,7 +155,7 @@ def _userinfo(client: FlaskOAuth2App, metadata: dict, token: dict, subject: str)
         return {}
     try:
         extra = dict(client.userinfo(token=token))
-    except (requests.RequestException, OAuthError, ValueError) as exc:
+    except (requests.RequestException, AuthlibBaseError, ValueError) as exc:
         current_app.logger.warning("OIDC userinfo failed: %s", exc)
         return {}
     return extra if extra.get("sub") == subject else {}
