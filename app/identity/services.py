@@ -215,9 +215,8 @@ def sign_in_with_provider(issuer: str, claims: dict) -> User:
         raise _deactivated()
     changes = _follow_email_change(user, profile) if how == "subject" else {}
     if user.email_confirmed_at is None and profile.email_verified and profile.email == user.email:
-        user.email_confirmed_at = (
-            utcnow()
-        )  # the provider has verified the address a self-registration waited on
+        # The provider has verified the address that a self-registration was waiting to confirm.
+        user.email_confirmed_at = utcnow()
     changes |= apply_profile_changes(user, profile_changes(user, profile.unit, profile.job_title))
     identity.last_sign_in_at = utcnow()
     db.session.flush()
