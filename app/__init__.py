@@ -21,6 +21,7 @@ BLUEPRINTS = (
     ("admin", ("routes",)),
     ("learning", ("routes", "host_routes", "qa_routes", "calendar_routes")),
     ("links", ("routes", "manage_routes")),
+    ("identity", ("routes",)),
     ("api", ()),
 )
 

@@ -117,7 +117,9 @@ def users_token(email: str, name: str, scope: str) -> None:
 
 def init_app(app: Flask) -> None:
     """Register the command groups."""
+    from app.identity.commands import users_sync
     from app.jobs import jobs_cli
 
+    users_cli.add_command(users_sync)
     for group in (db_cli, demo_cli, users_cli, jobs_cli):
         app.cli.add_command(group)

@@ -38,6 +38,25 @@ class Config:
     ORG_TIMEZONE = os.environ.get("ORG_TIMEZONE", "Europe/London")
     SESSION_MATERIAL_MAX_BYTES = int(os.environ.get("SESSION_MATERIAL_MAX_BYTES", str(8 * 1024 * 1024)))
 
+    # Single sign-on with OpenID Connect (app/identity); off unless issuer, client id and secret are set.
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip().rstrip("/")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "").strip()
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "").strip()
+    OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile").strip()
+    OIDC_UNIT_CLAIM = os.environ.get("OIDC_UNIT_CLAIM", "department").strip()
+    OIDC_JOB_TITLE_CLAIM = os.environ.get("OIDC_JOB_TITLE_CLAIM", "jobTitle").strip()
+    # Entra ID sends no email_verified: its optional claim xms_edov says the same thing.
+    OIDC_EMAIL_VERIFIED_CLAIM = os.environ.get("OIDC_EMAIL_VERIFIED_CLAIM", "email_verified").strip()
+    OIDC_BUTTON_LABEL = os.environ.get("OIDC_BUTTON_LABEL", "Sign in with Microsoft").strip()
+    # 0: only people who already have an account (or an open invitation) can sign in with the provider.
+    OIDC_CREATE_ACCOUNTS = os.environ.get("OIDC_CREATE_ACCOUNTS", "1") == "1"
+    OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT", "10"))
+
+    # The HR roster that the nightly job (and `flask users sync`) reconciles accounts against.
+    ROSTER_FILE = os.environ.get("ROSTER_FILE", "").strip()
+    ROSTER_SYNC_HOUR = int(os.environ.get("ROSTER_SYNC_HOUR", "2"))  # UTC hour after which it runs
+    ROSTER_MAX_DEACTIVATE_PERCENT = float(os.environ.get("ROSTER_MAX_DEACTIVATE_PERCENT", "10"))
+
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")

@@ -13,6 +13,10 @@ DEFAULTS = {
     "session_idle_minutes": "480",
     # Intranet hosts (names, "*.suffix", IP addresses or networks) link previews may fetch from.
     "link_preview_allowed_hosts": "",
+    # "1": password sign-in, registration and reset are off for everyone but admins (app/identity).
+    "sso_only": "0",
+    # The UTC date of the last nightly roster sync (app/identity/roster_job.py).
+    "roster_synced_on": "",
 }
 
 

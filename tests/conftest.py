@@ -170,3 +170,24 @@ def count_queries(app):
             event.remove(engine, "before_cursor_execute", _before)
 
     return _counter
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory):
+    """A real OpenID Connect provider on loopback for the session (see tests/oidc_helpers.py)."""
+    from tests import oidc_helpers
+
+    provider = oidc_helpers.start(tmp_path_factory.mktemp("oidc"))
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def sso(app, oidc_provider, monkeypatch):
+    """Single sign-on configured on the app against the loopback provider, with a newly registered client."""
+    client_id, secret = oidc_provider.register_client(app.config["BASE_URL"] + "/login/sso/callback")
+    monkeypatch.setitem(app.config, "OIDC_ISSUER", oidc_provider.issuer)
+    monkeypatch.setitem(app.config, "OIDC_CLIENT_ID", client_id)
+    monkeypatch.setitem(app.config, "OIDC_CLIENT_SECRET", secret)
+    yield oidc_provider
+    oidc_provider.reset()

@@ -20,6 +20,8 @@ PUBLIC_ENDPOINTS = {
     "main.privacy",
     "main.accessibility",
     "learning.calendar_feed",  # a calendar program polls it with the secret in the URL, no cookies
+    "identity.start",  # single sign-on: to the provider and back (404 unless configured)
+    "identity.callback",
 }
 
 

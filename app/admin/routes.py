@@ -255,7 +255,7 @@ def delete_unit(unit_id: int):
 @bp.route("/admin/settings", methods=["GET", "POST"])
 @access("admin")
 def settings():
-    """Self-registration, who may create private and secret communities, and the idle sign-out."""
+    """Self-registration, who may create private and secret communities, idle sign-out and SSO only."""
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
@@ -264,6 +264,7 @@ def settings():
                 request.form.get("self_registration") == "1",
                 request.form.getlist("creator_roles"),
                 request.form.get("session_idle_minutes", ""),
+                request.form.get("sso_only") == "1",
             )
         except ValidationError as exc:
             errors = exc.fields

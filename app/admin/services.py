@@ -1,14 +1,15 @@
 """Admin services: the overview, managing people (roles, deactivation) and site settings."""
 
 from flask import current_app
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, update
 
 from app import audit, events
 from app.auth.idle import IDLE_RANGE, forget_cached_setting
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.extensions import db
 from app.forms import MAX_ID, clean_text
-from app.models import ROLES, Community, Invitation, Unit, User, utcnow
+from app.identity import oidc
+from app.models import ROLES, ApiToken, Community, Invitation, Unit, User, utcnow
 from app.people.services import MAX_QUERY, with_units
 from app.permissions import is_admin
 from app.site_settings import get_setting, role_list, set_setting
@@ -134,12 +135,31 @@ def deactivate(admin: User, user: User) -> None:
         raise ValidationError({"user": _last_admin_message(admin, user)})
     if user.id == admin.id:
         raise ValidationError({"user": "You can't deactivate your own account. Ask another admin to do it."})
-    user.deactivated_at = utcnow()
-    # The contract for ending sessions (HTTP now, sockets later): a new session_version.
+    end_account(user, admin)
+
+
+def end_account(user: User, actor: User | None, reason: str = "", **audit_data) -> bool:
+    """Deactivate without permission checks (admins above; the HR roster sync): every session, socket
+    and API token ends at once, audited. Returns False if the person was already deactivated."""
+    if user.is_deactivated:
+        return False
+    now = utcnow()
+    user.deactivated_at = now
+    # The contract for ending sessions (HTTP now, sockets after commit): a new session_version.
     user.session_version += 1
-    audit.record(admin, "user.deactivated", "user", user.id)
+    # Revoked, not merely refused while deactivated: reactivating a returner must not revive old tokens.
+    revoked = db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    if revoked:
+        audit_data["tokens_revoked"] = revoked
+    audit.record(actor, "user.deactivated", "user", user.id, reason, **audit_data)
     db.session.flush()
-    events.record("user_deactivated", actor=admin, user_id=user.id, id=user.id)
+    events.record("user_deactivated", actor=actor, user_id=user.id, id=user.id)
+    return True
 
 
 def reactivate(admin: User, user: User) -> None:
@@ -163,15 +183,46 @@ def current_settings() -> dict:
         "creator_roles": role_list("restricted_community_creators"),
         "domains": current_app.config["ALLOWED_EMAIL_DOMAINS"],
         "session_idle_minutes": get_setting("session_idle_minutes"),
+        "sso_configured": oidc.configured(),
+        "sso_label": oidc.button_label(),
+        "sso_only": get_setting("sso_only") == "1",
     }
 
 
+def _admins_with_passwords() -> int:
+    return (
+        db.session.scalar(
+            select(func.count()).where(
+                User.role == "admin",
+                User.deactivated_at.is_(None),
+                User.email_confirmed_at.is_not(None),
+                User.password_hash.is_not(None),
+            )
+        )
+        or 0
+    )
+
+
+def _check_sso_only(sso_only: bool) -> dict[str, str]:
+    if not sso_only or get_setting("sso_only") == "1":
+        return {}
+    if not oidc.configured():
+        return {"sso_only": "Single sign-on isn't configured on this server (OIDC_ISSUER and its client)."}
+    if not _admins_with_passwords():
+        return {
+            "sso_only": "At least one admin needs a password first, to sign in if the provider is unavailable: "
+            "set one under Password and sessions."
+        }
+    return {}
+
+
 def update_settings(
-    admin: User, self_registration: bool, creator_roles: list[str], idle_minutes: str
+    admin: User, self_registration: bool, creator_roles: list[str], idle_minutes: str, sso_only: bool = False
 ) -> None:
-    """Self-registration, who besides admins creates private and secret communities, and the idle limit."""
+    """Self-registration, who besides admins creates private and secret communities, the idle limit and
+    whether passwords are off (SSO only)."""
     require_admin(admin)
-    errors = {}
+    errors = _check_sso_only(sso_only)
     if [role for role in creator_roles if role not in CREATOR_ROLES]:
         errors["creator_roles"] = "Choose only from comms officers, leaders and moderators."
     low, high = IDLE_RANGE
@@ -186,7 +237,9 @@ def update_settings(
         self_registration=self_registration,
         creator_roles=creator_roles,
         session_idle_minutes=int(idle),
+        sso_only=sso_only,
     )
+    set_setting("sso_only", "1" if sso_only else "0")
     set_setting("session_idle_minutes", str(int(idle)))
     forget_cached_setting()
     set_setting("self_registration", "1" if self_registration else "0")

@@ -2,12 +2,13 @@
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from app.auth import bp, services
 from app.errors import ValidationError
 from app.extensions import db, limiter, login_manager
+from app.identity.services import password_sign_in_allowed, sign_in_options, sso_only
 from app.models import User, utcnow
 from app.permissions import access
 
@@ -28,7 +29,7 @@ def load_user(identity: str) -> User | None:
     return user
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only follow local paths after sign-in (no open redirect)."""
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
@@ -46,18 +47,24 @@ def _login_email_key() -> str:
 def login():
     """Sign in with email and password."""
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next")))
     errors: dict[str, str] = {}
     if request.method == "POST":
         user, until = services.sign_in_attempt(
             request.form.get("email", ""), request.form.get("password", "")
         )
         db.session.commit()
-        if user is not None:
+        if user is not None and password_sign_in_allowed(user):
             session.clear()  # a fresh session at sign-in: nothing from before it carries over
             login_user(user, remember=bool(request.form.get("remember")))
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
         errors["form"] = "That email and password don't match an active account."
+        if sso_only():
+            # The same answer for a wrong password and a right one that isn't an admin's: no hint either way.
+            errors["form"] = (
+                "That email and password don't match an admin account. Password sign-in is for admins "
+                f"only here: everyone else uses “{sign_in_options()['label']}”."
+            )
         if until is not None:
             minutes = max(1, round((until - utcnow()).total_seconds() / 60))
             errors["form"] = (
@@ -81,6 +88,9 @@ def logout():
 def security():
     """Change password, and sign out everywhere."""
     errors: dict[str, str] = {}
+    uses_password = bool(current_user.password_hash) and password_sign_in_allowed(current_user)
+    if request.method == "POST" and not uses_password:
+        abort(403)
     if request.method == "POST":
         try:
             services.change_password(
@@ -96,7 +106,9 @@ def security():
             login_user(current_user, remember=False)  # keep this browser signed in with the new version
             flash("Password changed. You have been signed out everywhere else.", "success")
             return redirect(url_for("auth.security"))
-    return render_template("auth/security.html", errors=errors), 422 if errors else 200
+    return render_template(
+        "auth/security.html", errors=errors, uses_password=uses_password
+    ), 422 if errors else 200
 
 
 @bp.route("/account/sign-out-everywhere", methods=["POST"])
@@ -118,6 +130,9 @@ def accept_invitation(token: str):
     if invitation is None:
         return render_template("auth/link_invalid.html", what="invitation"), 410
     errors: dict[str, str] = {}
+    if sso_only():  # the invitation is taken up by signing in with the provider as the invited address
+        page = render_template("auth/accept_invitation.html", invitation=invitation, errors={}, form={})
+        return page, 403 if request.method == "POST" else 200
     if request.method == "POST":
         try:
             user = services.accept_invitation(
@@ -141,6 +156,9 @@ def accept_invitation(token: str):
 def register():
     """Self-registration for the allowed email domains, confirmed by email."""
     errors: dict[str, str] = {}
+    if sso_only():  # accounts come from the first sign-in with the provider
+        page = render_template("auth/register.html", errors={}, form={}, domains=[])
+        return page, 403 if request.method == "POST" else 200
     if request.method == "POST":
         try:
             services.register(

@@ -283,8 +283,10 @@ def confirm_email(token: str) -> User | None:
 
 def request_password_reset(email: str) -> None:
     """Email a reset link if an active account exists; say nothing either way."""
+    from app.identity.services import password_sign_in_allowed
+
     user = user_by_email(email)
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or not password_sign_in_allowed(user):
         return
     # The password hash in the token makes it single-use: once the password changes it no longer matches.
     token = make_token("reset", {"user": user.id, "h": (user.password_hash or "")[-16:]})
@@ -302,7 +304,9 @@ def user_from_reset_token(token: str) -> User | None:
     payload = read_token("reset", token, current_app.config["RESET_MAX_AGE"])
     if not payload:
         return None
+    from app.identity.services import password_sign_in_allowed
+
     user = db.session.get(User, payload.get("user"))
     if user is None or not user.is_active or (user.password_hash or "")[-16:] != payload.get("h"):
         return None
-    return user
+    return user if password_sign_in_allowed(user) else None  # SSO only: admins' passwords alone

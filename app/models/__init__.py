@@ -5,6 +5,7 @@ from app.models.base import Base, UTCDateTime, utcnow
 from app.models.communities import COMMUNITY_ROLES, VISIBILITIES, Community, JoinRequest, Membership
 from app.models.events import Event, SocketConnection
 from app.models.follows import ThreadFollow, TopicFollow, UserFollow
+from app.models.identity import SsoIdentity
 from app.models.learning import (
     REMINDER_KINDS,
     RSVP_STATUSES,
@@ -88,6 +89,7 @@ __all__ = [
     "SessionRsvp",
     "Setting",
     "SocketConnection",
+    "SsoIdentity",
     "Unit",
     "User",
     "UTCDateTime",
