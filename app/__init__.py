@@ -20,6 +20,9 @@ BLUEPRINTS = (
     ("notifications", ("routes",)),
     ("admin", ("routes",)),
     ("api", ()),
+    # After the API: the policy gate runs once bearer authentication has decided who is asking.
+    ("policy", ("routes",)),
+    ("moderation", ("routes", "queue_routes", "admin_routes")),
 )
 
 

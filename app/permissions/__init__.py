@@ -10,12 +10,16 @@ from app.permissions.communities import (
     listed_communities,
     visible_community_ids,
 )
+from app.permissions.moderation import can_handle_case, can_view_decision, cases_visible_to, is_moderator
 from app.permissions.roles import has_role, is_admin
 
 __all__ = [
     "ACCESS_LEVELS",
     "access",
     "can_create_community",
+    "can_handle_case",
+    "can_view_decision",
+    "cases_visible_to",
     "can_manage_community",
     "can_see_community",
     "can_see_content",
@@ -23,6 +27,7 @@ __all__ = [
     "enforce_route_access",
     "has_role",
     "is_admin",
+    "is_moderator",
     "listed_communities",
     "visible_community_ids",
 ]
