@@ -37,8 +37,8 @@ def clause_id(app, key: str) -> int:
         return next(c.id for c in policy.current_version().clauses if c.key == key)
 
 
-@pytest.fixture
-def published(app, admin):
+@pytest.fixture(name="published")
+def published_policy(app, admin):
     """Policy version 1 with three clauses, accepted by everyone who exists when it is requested."""
     return publish(app, admin)
 

@@ -12,7 +12,7 @@ from app.models import AuditEntry, PolicyAcceptance, PolicyClause, PolicyVersion
 from app.policy import changes, services
 from app.policy.suggested import SUGGESTED_CLAUSES
 from tests import factories
-from tests.moderation_helpers import CLAUSES, publish, published  # noqa: F401
+from tests.moderation_helpers import CLAUSES, publish, published_policy  # noqa: F401
 
 
 def _drafts(rows):

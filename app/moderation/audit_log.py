@@ -86,20 +86,19 @@ def action_choices() -> list[str]:
 
 def actor_choices() -> list[tuple[int, str]]:
     """Everyone who appears in the log as an actor, by name."""
-    return list(
-        db.session.execute(
-            select(User.id, User.name)
-            .where(User.id.in_(select(AuditEntry.actor_id).where(AuditEntry.actor_id.is_not(None))))
-            .order_by(User.name)
-        ).tuples()
+    rows = db.session.execute(
+        select(User.id, User.name)
+        .where(User.id.in_(select(AuditEntry.actor_id).where(AuditEntry.actor_id.is_not(None))))
+        .order_by(User.name)
     )
+    return [(user_id, name) for user_id, name in rows]
 
 
 def export(actor: User, filters: AuditFilters) -> Iterator[str]:
     """Record the export; returns the matching entries as CSV lines, read as they are streamed (commit
     first: the lines are produced after the view returns)."""
     stmt = filtered(filters)
-    audit.record(actor, "audit.exported", "audit_log", None, **filters.as_args())
+    audit.record(actor, "audit.exported", "audit_log", None, filters=filters.as_args())
 
     def lines() -> Iterator[str]:
         buffer = io.StringIO()

@@ -150,7 +150,7 @@ def decide(
         previous_status=decision.previous_status,
     )
     if intent == "no_breach":
-        if case.source == "held":
+        if decision.previous_status == "held":  # its author was told it was held; now it's out
             notices.approved(case)
     else:
         notices.decided(decision)

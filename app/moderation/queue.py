@@ -39,7 +39,7 @@ def queue_page(moderator: User, status: str, cursor: str | None) -> tuple[list[M
     stmt = _base(moderator).where(ModerationCase.status == status)
     stmt = stmt.options(selectinload(ModerationCase.reports))
     if status == "decided":
-        stmt = stmt.order_by(ModerationCase.id.desc())
+        stmt = stmt.options(selectinload(ModerationCase.decisions)).order_by(ModerationCase.id.desc())
         if cursor and cursor.isdigit() and len(cursor) < 11:
             stmt = stmt.where(ModerationCase.id < int(cursor))
     else:
