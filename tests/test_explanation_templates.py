@@ -83,7 +83,7 @@ def test_a_template_fills_the_decision_form_and_the_author_gets_the_edited_text(
     client.post(f"/moderation/cases/{case_id}/claim")
     page = client.get(f"/moderation/cases/{case_id}?template={template_id}").get_data(as_text=True)
     first_name = comms.name.split()[0]
-    assert f"Hi {first_name}, clause 2. Keep information safe asks us" in page
+    assert f"Hi {first_name}, clause 2 (“Keep information safe”) asks us" in page
     assert 'id="intent-honest_mistake" name="intent" value="honest_mistake" checked' in page
     assert "data-body=" in page  # for static/js/moderation.js
     client.post(

@@ -67,7 +67,7 @@ def test_an_honest_mistake_leaves_the_post_and_sends_a_private_note(
         assert db.session.scalar(select(Strike)) is None
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "moderation.decided"))
         assert entry.target_id == case_id and entry.data["intent"] == "honest_mistake"
-        assert entry.reason == "Hi, please take the plate out."
+        assert entry.reason == "Honest mistake: 2. Keep information safe"  # the explanation stays on the case
 
 
 def test_needs_change_hides_until_the_author_edits_then_it_comes_back_for_review(

@@ -183,3 +183,38 @@ def test_watched_words_are_for_admins_and_are_audited(app, client, login, admin,
 def test_members_cannot_reach_the_settings(client, login, member):
     login(member)
     assert client.get("/moderation/settings").status_code == 403
+
+
+def test_a_moderator_never_sees_or_changes_a_secret_community_they_are_not_in(
+    app, client, login, admin, moderator
+):
+    with app.app_context():
+        leader = factories.make_user(role="leader")
+        secret = factories.make_community(leader, "secret", "Operation Nightjar")
+        secret.premoderated = True
+        db.session.commit()
+        secret_id = secret.id
+    login(moderator)
+    assert "Nightjar" not in client.get("/moderation/settings").get_data(as_text=True)
+    client.post("/moderation/settings", data={"what": "communities"})  # nothing ticked
+    with app.app_context():
+        assert db.session.get(Community, secret_id).premoderated  # untouched
+    login(admin)
+    assert "Nightjar" in client.get("/moderation/settings").get_data(as_text=True)
+
+
+def test_the_author_is_told_at_once_that_a_post_or_reply_is_held(
+    app, client, login, published, admin, member, comms
+):
+    _watch(app, admin, "leak")
+    login(member)
+    response = client.post("/posts", data={"body": "Is this a leak?"}, follow_redirects=True)
+    assert "Your post is held for review." in response.get_data(as_text=True)
+    post_id = make_post(app, comms, "An open thread")
+    reply = client.post(f"/posts/{post_id}/replies", data={"body": "Another leak"}, follow_redirects=True)
+    page = reply.get_data(as_text=True)
+    assert "Your reply is held for review." in page and "Held for review: only you and moderators" in page
+    fragment = client.post("/posts", data={"body": "A third leak"}, headers={"X-Requested-With": "fetch"})
+    assert fragment.status_code == 201 and "Held for review because it contains “leak”" in fragment.get_data(
+        as_text=True
+    )

@@ -52,8 +52,13 @@ class PolicyClause(Base):
 
     @property
     def label(self) -> str:
-        """ "3. Share with care"."""
+        """The clause as listed: 3. Share with care."""
         return f"{self.position}. {self.title}"
+
+    @property
+    def reference(self) -> str:
+        """The clause as a sentence names it: 3 (“Share with care”)."""
+        return f"{self.position} (“{self.title}”)"
 
 
 class PolicyAcceptance(Base):

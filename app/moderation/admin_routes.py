@@ -2,12 +2,11 @@
 
 from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.errors import ValidationError
 from app.extensions import db
 from app.forms import parse_id
-from app.models import INTENTS, Community
+from app.models import INTENTS
 from app.moderation import audit_log, bp, explanations, labels, premoderation
 from app.permissions import access, is_admin
 from app.policy.services import current_version
@@ -107,12 +106,9 @@ def suggested_templates():
 
 
 def _render_settings(errors: dict | None = None, words_text: str | None = None, status: int = 200):
-    communities = list(
-        db.session.scalars(select(Community).where(Community.archived_at.is_(None)).order_by(Community.name))
-    )
     return render_template(
         "moderation/settings.html",
-        communities=communities,
+        communities=premoderation.choosable_communities(current_user),
         words_text="\n".join(premoderation.watched_words()) if words_text is None else words_text,
         errors=errors or {},
         can_edit_words=is_admin(current_user),

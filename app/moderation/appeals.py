@@ -104,13 +104,13 @@ def decide_appeal(moderator: User, row: Appeal, outcome: str, response: str) -> 
     if not decided:
         raise ValidationError({"form": "This appeal has already been decided."})
     if outcome == "overturned":
-        _overturn(moderator, decision, response)
+        _overturn(moderator, decision)
     audit.record(
         moderator,
         "moderation.appeal_decided",
         "appeal",
         row.id,
-        response,
+        f"Decision {outcome} on appeal",
         outcome=outcome,
         decision_id=decision.id,
         case_id=decision.case_id,
@@ -118,10 +118,10 @@ def decide_appeal(moderator: User, row: Appeal, outcome: str, response: str) -> 
     notices.appeal_decided(row)
 
 
-def _overturn(moderator: User, decision: Decision, response: str) -> None:
+def _overturn(moderator: User, decision: Decision) -> None:
     now = utcnow()
     if decision.intent in ("needs_change", "serious"):
-        items.make_visible(moderator, case_target(decision.case), f"Overturned on appeal: {response}")
+        items.make_visible(moderator, case_target(decision.case), "Overturned on appeal")
     for strike in db.session.scalars(select(Strike).where(Strike.decision_id == decision.id)):
         strike.voided_at = now
     for restriction in db.session.scalars(

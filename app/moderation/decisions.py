@@ -9,7 +9,7 @@ from app.errors import PermissionDenied, ValidationError
 from app.extensions import db
 from app.forms import clean_text
 from app.models import INTENTS, Decision, ExplanationTemplate, ModerationCase, User, utcnow
-from app.moderation import items, notices, restrictions
+from app.moderation import items, labels, notices, restrictions
 from app.moderation.cases import case_target
 from app.permissions import can_handle_case
 from app.policy.services import current_version, get_clause
@@ -129,7 +129,9 @@ def decide(
     db.session.add(decision)
     case.status, case.decided_at = "decided", utcnow()
     db.session.flush()
-    why = f"{clause.label}: {explanation}" if clause else explanation
+    # The log says why by the clause; the explanation itself stays on the case, which only moderators
+    # who may read the community can open (the log is read by every moderator).
+    why = f"{labels.INTENT_LABELS[intent]}: {clause.label}" if clause else labels.INTENT_LABELS[intent]
     if intent in ("no_breach", "honest_mistake"):
         if target.status == "held":  # the content may stay: a held item becomes visible
             items.make_visible(moderator, target, why)
@@ -143,7 +145,7 @@ def decide(
         "moderation.decided",
         "case",
         case.id,
-        explanation,
+        why,
         intent=intent,
         clause=clause.label if clause else None,
         target=case.target_key,

@@ -49,7 +49,9 @@ def get_template(template_id: int) -> ExplanationTemplate:
 def fill(body: str, author: User, clause: PolicyClause | None) -> str:
     """The template's text for one decision: {name} is the author's first name, {clause} the clause."""
     first_name = author.name.split()[0] if author.name.split() else author.name
-    return body.replace("{name}", first_name).replace("{clause}", clause.label if clause else "of the policy")
+    return body.replace("{name}", first_name).replace(
+        "{clause}", clause.reference if clause else "of the policy"
+    )
 
 
 def save_template(

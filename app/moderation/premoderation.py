@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import Community, Post, Reply, User, WatchedWord
 from app.moderation import notices
 from app.moderation.cases import open_case, post_target, reply_target
-from app.permissions import is_admin, is_moderator
+from app.permissions import is_admin, is_moderator, listed_communities
 from app.posts import screening
 
 MAX_WORD = 60
@@ -76,12 +76,21 @@ def premoderated_communities() -> list[Community]:
     )
 
 
+def choosable_communities(actor: User) -> list[Community]:
+    """Active communities the person may know exist (a secret one only if they belong to it)."""
+    return list(
+        db.session.scalars(
+            listed_communities(actor).where(Community.archived_at.is_(None)).order_by(Community.name)
+        )
+    )
+
+
 def set_premoderated(actor: User, community_ids: list[int]) -> None:
-    """Choose which communities are pre-moderated (moderators and admins)."""
+    """Choose which of the communities they may see are pre-moderated (moderators and admins)."""
     if not is_moderator(actor):
         raise PermissionDenied("Only moderators can choose pre-moderated communities.")
     chosen = set(community_ids)
-    for community in db.session.scalars(select(Community)):
+    for community in choosable_communities(actor):
         wanted = community.id in chosen
         if community.premoderated != wanted:
             community.premoderated = wanted

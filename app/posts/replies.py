@@ -69,7 +69,11 @@ def create_reply(author: User, post: Post, body: str) -> Reply:
 
 
 def publish_reply(
-    actor: User, reply: Reply, mentioned: dict[str, User], notify_people: bool = True, event="reply_created"
+    actor: User,
+    reply: Reply,
+    mentioned: dict[str, User],
+    notify_people: bool = True,
+    event: str = "reply_created",
 ) -> None:
     """A reply became visible: count it, notify the post's author, followers and the mentioned (unless
     they heard before), and tell live readers (reply_created, or reply_approved after review)."""

@@ -15,7 +15,7 @@
 
   function clauseLabel() {
     var option = clause && clause.options[clause.selectedIndex];
-    return option && option.value ? option.getAttribute("data-label") : "of the policy";
+    return option && option.value ? option.getAttribute("data-reference") : "of the policy";
   }
 
   function fill(body) {
