@@ -4,12 +4,13 @@ template; the author reads it in their notifications. axe-core runs on every new
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import User
 from app.moderation.explanations import install_suggested
-from app.policy.services import drafts_from_version, publish
+from app.policy.services import ClauseDraft, drafts_from_version, publish
 from app.posts.services import create_post
 from tests.browser.helpers import PHONE, axe_check, horizontal_overflow, screenshot, sign_in
 
@@ -128,16 +129,28 @@ def test_report_decide_with_an_explanation_and_the_author_reads_it(live_server, 
     axe_check(moderating, "audit log")
 
 
-def test_the_guidance_policy_and_moderation_pages_pass_axe(live_server, new_context):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_guidance_policy_and_moderation_pages_pass_axe(live_server, new_context, scheme):
     admin = live_server.make_user(name="Andy Admin", role="admin")
     _publish_policy(live_server, admin)
+
+    def second_version():
+        drafts = drafts_from_version(None)[:-1]
+        drafts[0] = ClauseDraft(drafts[0].key, drafts[0].title, drafts[0].body + " Use your real photo.", "1")
+        publish(db.session.get(User, admin.id), drafts, "A shorter policy.")
+
+    live_server.write(second_version)
     page = new_context().new_page()
+    page.emulate_media(color_scheme=scheme)
     sign_in(page, admin)
     page.get_by_role("contentinfo").get_by_role("link", name="Guidance").click()
     expect(page.get_by_role("heading", name="Guidance", exact=True)).to_be_visible()
-    axe_check(page, "guidance")
+    axe_check(page, f"guidance ({scheme})")
     page.get_by_role("link", name="Before you post: the one-minute check").click()
-    axe_check(page, "a guide")
+    axe_check(page, f"a guide ({scheme})")
+    page.goto("/policy/versions/2")
+    expect(page.locator(".policy-diff ins").first).to_be_visible()
+    axe_check(page, f"what changed between versions ({scheme})")
     for path, label in [
         ("/policy", "policy"),
         ("/policy/manage", "publish the policy"),
@@ -145,8 +158,10 @@ def test_the_guidance_policy_and_moderation_pages_pass_axe(live_server, new_cont
         ("/moderation/settings", "pre-moderation"),
         ("/moderation/appeals", "appeals"),
         ("/moderation?status=decided", "decided tab"),
+        ("/moderation/audit", "audit log"),
     ]:
         page.goto(path)
-        axe_check(page, label)
-    page.goto("/policy")
-    screenshot(page, "policy")
+        axe_check(page, f"{label} ({scheme})")
+    if scheme == "light":
+        page.goto("/policy/versions/2")
+        screenshot(page, "policy")
