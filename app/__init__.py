@@ -23,6 +23,9 @@ BLUEPRINTS = (
     ("links", ("routes", "manage_routes")),
     ("identity", ("routes",)),
     ("api", ()),
+    # After the API: the policy gate runs once bearer authentication has decided who is asking.
+    ("policy", ("routes",)),
+    ("moderation", ("routes", "queue_routes", "admin_routes")),
 )
 
 

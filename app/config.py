@@ -64,6 +64,12 @@ class Config:
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1") == "1"
     MAIL_FROM = os.environ.get("MAIL_FROM", "rollcall@localhost")
 
+    # Moderation: strikes within the window (days) count towards a suggested posting restriction.
+    MODERATION_STRIKE_WINDOW_DAYS = int(os.environ.get("MODERATION_STRIKE_WINDOW_DAYS", "180"))
+    MODERATION_STRIKES_FOR_RESTRICTION = int(os.environ.get("MODERATION_STRIKES_FOR_RESTRICTION", "2"))
+    MODERATION_RESTRICTION_DAYS = int(os.environ.get("MODERATION_RESTRICTION_DAYS", "7"))
+    MODERATION_MAX_RESTRICTION_DAYS = 90
+
     PASSWORD_HASH_METHOD = "scrypt"
     INVITATION_MAX_AGE = timedelta(days=7)
     RESET_MAX_AGE = timedelta(hours=2)

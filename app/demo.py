@@ -10,6 +10,7 @@ from app.demo_content import seed_conversations
 from app.errors import ValidationError
 from app.extensions import db
 from app.models import Community, JoinRequest, Membership, Unit, User
+from app.moderation.demo import seed_moderation
 from app.notifications.services import notify
 
 DEMO_PASSWORD = "rollcall-demo-2026"
@@ -300,6 +301,7 @@ def seed_demo(only_if_empty: bool) -> dict | None:
     communities = {spec[0]: _community(spec, people) for spec in COMMUNITIES}
     _activity(people, communities)
     seed_conversations(people, communities, all_staff())
+    seed_moderation(people, all_staff())
     return {
         "password": DEMO_PASSWORD,
         "logins": [(people[key].email, label) for key, label in LOGINS],

@@ -5,7 +5,8 @@ import itertools
 from app.auth.services import create_user
 from app.communities.services import create_community
 from app.extensions import db
-from app.models import Community, Membership, Unit, User
+from app.models import Community, Membership, PolicyAcceptance, Unit, User
+from app.policy.services import current_version
 
 PASSWORD = "correct horse battery"
 _seq = itertools.count(1)
@@ -19,12 +20,22 @@ def make_unit(name: str | None = None, parent: Unit | None = None) -> Unit:
     return unit
 
 
-def make_user(name: str | None = None, role: str = "member", email: str | None = None, **kwargs) -> User:
-    """A confirmed, active person with the shared test password."""
+def make_user(
+    name: str | None = None,
+    role: str = "member",
+    email: str | None = None,
+    accept_policy: bool = True,
+    **kwargs,
+) -> User:
+    """A confirmed, active person with the shared test password who has accepted the current
+    acceptable use policy, if one is published (accept_policy=False for someone who hasn't)."""
     n = next(_seq)
     user = create_user(
         email or f"person{n}@example.police.uk", name or f"Person {n}", PASSWORD, role=role, **kwargs
     )
+    current = current_version()
+    if accept_policy and current is not None:
+        db.session.add(PolicyAcceptance(user_id=user.id, version_id=current.id))
     db.session.commit()
     return user
 

@@ -54,6 +54,7 @@ from app.api import (  # noqa: E402,F401
     events,
     feeds,
     links,
+    moderation,
     notifications,
     openapi,
     people,

@@ -21,10 +21,25 @@ from app.models.learning import (
     SessionRsvp,
 )
 from app.models.links import PREVIEW_STATUSES, CuratedLink, CuratorGrant, LinkClick, LinkPreview, LinkSave
+from app.models.moderation import (
+    APPEAL_STATUSES,
+    CASE_STATUSES,
+    INTENTS,
+    TARGET_TYPES,
+    Appeal,
+    Decision,
+    ExplanationTemplate,
+    ModerationCase,
+    PostingRestriction,
+    Report,
+    Strike,
+    WatchedWord,
+)
 from app.models.notification_settings import NotificationSettings
 from app.models.notifications import Notification
 from app.models.objectives import Objective
 from app.models.people import ROLES, STAFF_TYPES, Invitation, Setting, Unit, User
+from app.models.policy import SEVERITIES, PolicyAcceptance, PolicyClause, PolicyVersion
 from app.models.posts import (
     POST_KINDS,
     POST_STATUSES,
@@ -40,6 +55,22 @@ from app.models.security import LoginThrottle
 from app.models.tokens import TOKEN_SCOPES, ApiToken
 
 __all__ = [
+    "APPEAL_STATUSES",
+    "Appeal",
+    "CASE_STATUSES",
+    "Decision",
+    "ExplanationTemplate",
+    "INTENTS",
+    "ModerationCase",
+    "PolicyAcceptance",
+    "PolicyClause",
+    "PolicyVersion",
+    "PostingRestriction",
+    "Report",
+    "SEVERITIES",
+    "Strike",
+    "TARGET_TYPES",
+    "WatchedWord",
     "ApiToken",
     "AuditEntry",
     "Base",

@@ -25,6 +25,8 @@ class Community(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     visibility: Mapped[str] = mapped_column(String(10), default="public", index=True)
     is_all_staff: Mapped[bool] = mapped_column(default=False)
+    # Pre-moderation: posts and replies here wait for a moderator before readers see them.
+    premoderated: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     # Posts written here serve this objective unless the author picks another.
     default_objective_id: Mapped[int | None] = mapped_column(ForeignKey("objectives.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

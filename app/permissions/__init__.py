@@ -10,6 +10,7 @@ from app.permissions.communities import (
     listed_communities,
     visible_community_ids,
 )
+from app.permissions.moderation import can_handle_case, can_view_decision, cases_visible_to, is_moderator
 from app.permissions.roles import has_role, is_admin
 from app.permissions.sessions import (
     can_grant_session_hosts,
@@ -25,6 +26,9 @@ __all__ = [
     "access",
     "can_create_community",
     "can_grant_session_hosts",
+    "can_handle_case",
+    "can_view_decision",
+    "cases_visible_to",
     "can_manage_community",
     "can_manage_session",
     "can_schedule_sessions",
@@ -36,6 +40,7 @@ __all__ = [
     "has_role",
     "is_admin",
     "is_session_host",
+    "is_moderator",
     "listed_communities",
     "visible_community_ids",
     "visible_sessions",

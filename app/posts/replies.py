@@ -1,6 +1,6 @@
 """Replies in a thread and reactions to posts."""
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, true, update
 
 from app import events
 from app.errors import NotFound, PermissionDenied, ValidationError
@@ -8,27 +8,47 @@ from app.extensions import db
 from app.forms import strip_control
 from app.models import REACTION_KINDS, Post, Reaction, Reply, Revision, ThreadFollow, User, utcnow
 from app.notifications.services import notify, notify_many
+from app.posts import screening
 from app.posts.rendering import check_body, render_body
 from app.posts.services import can_moderate, can_see_post, can_write_in, follow_thread, notify_mentions
 from app.sanitize import plain_text
 
 
+def can_see_reply(user: User, reply: Reply) -> bool:
+    """Readers of the post see visible and removed replies; held or hidden ones only their author and
+    moderators."""
+    if not can_see_post(user, reply.post):
+        return False
+    if reply.status in ("held", "hidden"):
+        return reply.author_id == user.id or can_moderate(user, reply.post.community)
+    return True
+
+
 def get_reply(user: User, reply_id: int) -> Reply:
-    """The reply if the person may see its post."""
+    """The reply if the person may see it."""
     reply = db.session.get(Reply, reply_id)
-    if reply is None or not can_see_post(user, reply.post):
+    if reply is None or not can_see_reply(user, reply):
         raise NotFound("We couldn't find that reply.")
     return reply
 
 
+def count_reply(post: Post, delta: int) -> None:
+    """Move the post's reply count (it counts visible replies) and reload it."""
+    db.session.execute(update(Post).where(Post.id == post.id).values(reply_count=Post.reply_count + delta))
+    db.session.flush()
+    db.session.refresh(post, ["reply_count"])
+
+
 def create_reply(author: User, post: Post, body: str) -> Reply:
-    """Reply in a post's thread; the post's author and the thread's followers are notified."""
+    """Reply in a post's thread; the post's author and the thread's followers are notified (once a
+    held reply is approved, if screening holds it)."""
     body = strip_control(body)
     errors = check_body(body)
     if not errors and (post.status != "visible" or not can_write_in(author, post.community)):
         errors["body"] = "This conversation is closed to new replies."
     if errors:
         raise ValidationError(errors)
+    hold = screening.screen(author, post.community, body)
     rendered, mentioned = render_body(body)
     reply = Reply(
         post_id=post.id,
@@ -36,12 +56,45 @@ def create_reply(author: User, post: Post, body: str) -> Reply:
         body_source=body,
         body_html=rendered.html,
         render_version=rendered.version,
+        status="held" if hold else "visible",
     )
     db.session.add(reply)
-    db.session.execute(update(Post).where(Post.id == post.id).values(reply_count=Post.reply_count + 1))
     db.session.flush()
-    db.session.refresh(post, ["reply_count"])
-    excerpt = plain_text(body, 140)
+    follow_thread(author.id, post.id)
+    if hold:
+        screening.held(author, reply, hold)
+    else:
+        publish_reply(author, reply, mentioned)
+    return reply
+
+
+def publish_reply(
+    actor: User,
+    reply: Reply,
+    mentioned: dict[str, User],
+    notify_people: bool = True,
+    event: str = "reply_created",
+) -> None:
+    """A reply became visible: count it, notify the post's author, followers and the mentioned (unless
+    they heard before), and tell live readers (reply_created, or reply_approved after review)."""
+    post = reply.post
+    count_reply(post, 1)
+    if notify_people:
+        _notify_reply(reply, mentioned)
+    events.record(
+        event,
+        actor=actor,
+        community_id=post.community_id,
+        post_id=post.id,
+        reply_id=reply.id,
+        author_id=reply.author_id,
+        reply_count=post.reply_count,
+    )
+
+
+def _notify_reply(reply: Reply, mentioned: dict[str, User]) -> None:
+    post, author = reply.post, reply.author
+    excerpt = plain_text(reply.body_source, 140)
     followers = set(
         db.session.scalars(
             select(ThreadFollow.user_id).where(ThreadFollow.post_id == post.id, ThreadFollow.muted.is_(False))
@@ -67,20 +120,11 @@ def create_reply(author: User, post: Post, body: str) -> Reply:
         excerpt=excerpt,
     )
     notify_mentions(author, post, mentioned, reply_id=reply.id)
-    follow_thread(author.id, post.id)
-    events.record(
-        "reply_created",
-        actor=author,
-        community_id=post.community_id,
-        post_id=post.id,
-        reply_id=reply.id,
-        reply_count=post.reply_count,
-    )
-    return reply
 
 
 def edit_reply(actor: User, reply: Reply, body: str) -> Reply:
-    """The author edits a reply; the earlier text is kept as a revision."""
+    """The author edits a reply; the earlier text is kept as a revision. As with posts, a hidden reply
+    goes back for review when edited, and screening may hold an edited visible one."""
     body = strip_control(body)
     if reply.author_id != actor.id or reply.status == "deleted":
         raise PermissionDenied("Only the author can edit this reply.")
@@ -88,10 +132,19 @@ def edit_reply(actor: User, reply: Reply, body: str) -> Reply:
     if errors:
         raise ValidationError(errors)
     if body != reply.body_source:
+        hold = screening.screen(actor, reply.post.community, body, editing=True)
+        if reply.status == "hidden":
+            hold = "you changed it after a moderator asked you to"
         db.session.add(Revision(reply_id=reply.id, body_source=reply.body_source, edited_by_id=actor.id))
         rendered, _ = render_body(body)
         reply.body_source, reply.body_html, reply.render_version = body, rendered.html, rendered.version
         reply.edited_at = utcnow()
+        if hold and reply.status in ("visible", "hidden"):
+            if reply.status == "visible":
+                count_reply(reply.post, -1)
+            reply.status = "held"
+            db.session.flush()
+            screening.held(actor, reply, hold)
         db.session.flush()
         events.record(
             "reply_updated",
@@ -99,6 +152,7 @@ def edit_reply(actor: User, reply: Reply, body: str) -> Reply:
             community_id=reply.post.community_id,
             post_id=reply.post_id,
             reply_id=reply.id,
+            reply_count=reply.post.reply_count,
         )
     return reply
 
@@ -110,10 +164,11 @@ def delete_reply(actor: User, reply: Reply) -> None:
         raise PermissionDenied("You can't delete this reply.")
     if reply.status == "deleted":
         return
+    was_counted = reply.status == "visible"
     reply.status, reply.deleted_at, reply.deleted_by_id = "deleted", utcnow(), actor.id
-    db.session.execute(update(Post).where(Post.id == post.id).values(reply_count=Post.reply_count - 1))
+    if was_counted:
+        count_reply(post, -1)
     db.session.flush()
-    db.session.refresh(post, ["reply_count"])
     events.record(
         "reply_deleted",
         actor=actor,
@@ -134,14 +189,14 @@ def reply_revisions(viewer: User, reply: Reply) -> list[Revision]:
 
 
 def thread_replies(viewer: User, post: Post) -> list[Reply]:
-    """A thread's replies, oldest first; removed ones stay as tombstones so the thread reads on."""
-    return list(
-        db.session.scalars(
-            select(Reply)
-            .where(Reply.post_id == post.id, Reply.status.in_(("visible", "deleted")))
-            .order_by(Reply.id)
-        )
-    )
+    """A thread's replies, oldest first; removed ones stay as tombstones so the thread reads on, and
+    held or hidden ones show only to their author and moderators."""
+    shown = Reply.status.in_(("visible", "deleted"))
+    if can_moderate(viewer, post.community):
+        shown = true()
+    else:
+        shown = or_(shown, Reply.author_id == viewer.id)
+    return list(db.session.scalars(select(Reply).where(Reply.post_id == post.id, shown).order_by(Reply.id)))
 
 
 def is_following(user: User, post: Post) -> bool:

@@ -37,6 +37,11 @@ def create_reply(post_id: int):
     db.session.commit()
     if fetch_wants_fragment():
         return render_reply(reply), 201
+    if reply.status == "held":
+        flash(
+            "Your reply is held for review. You'll get a notification when a moderator has looked at it.",
+            "info",
+        )
     return redirect(_thread_url(reply))
 
 

@@ -32,6 +32,12 @@ def create():
     db.session.commit()
     if fetch_wants_fragment():
         return render_card(post), 201
+    if post.status == "held":
+        flash(
+            "Your post is held for review. You'll get a notification when a moderator has looked at it.",
+            "info",
+        )
+        return redirect(url_for("posts.thread", post_id=post.id))
     flash("Posted.", "success")
     return redirect(safe_back(url_for("posts.thread", post_id=post.id)))
 

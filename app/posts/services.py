@@ -10,6 +10,7 @@ from app.forms import strip_control
 from app.models import Community, Post, Revision, ThreadFollow, User, utcnow
 from app.notifications.services import notify_many
 from app.permissions import can_manage_community, can_see_content, has_role
+from app.posts import screening
 from app.posts.rendering import check_body, render_body, set_post_topics
 from app.sanitize import plain_text
 
@@ -61,6 +62,7 @@ def follow_thread(user_id: int, post_id: int) -> None:
 def notify_mentions(
     author: User, post: Post, mentioned: dict[str, User], reply_id: int | None = None
 ) -> None:
+    """Notify the mentioned people who may read the post's community."""
     readers = [u.id for u in mentioned.values() if can_see_content(u, post.community)]
     notify_many(
         readers,
@@ -74,7 +76,7 @@ def notify_mentions(
 
 
 def create_post(author: User, body: str, community: Community | None = None) -> Post:
-    """Write a post to a community (All staff by default)."""
+    """Write a post to a community (All staff by default); screening may hold it for review."""
     body = strip_control(body)
     community = community or all_staff()
     errors = check_body(body)
@@ -84,6 +86,7 @@ def create_post(author: User, body: str, community: Community | None = None) -> 
         )
     if errors:
         raise ValidationError(errors)
+    hold = screening.screen(author, community, body)
     rendered, mentioned = render_body(body)
     post = Post(
         author=author,
@@ -91,25 +94,41 @@ def create_post(author: User, body: str, community: Community | None = None) -> 
         body_source=body,
         body_html=rendered.html,
         render_version=rendered.version,
+        status="held" if hold else "visible",
     )
     db.session.add(post)
     db.session.flush()
     set_post_topics(post.id, rendered.topics)
     follow_thread(author.id, post.id)
-    notify_mentions(author, post, mentioned)
-    events.record(
-        "post_created",
-        actor=author,
-        community_id=community.id,
-        post_id=post.id,
-        author_id=author.id,
-        topics=rendered.topics,
-    )
+    if hold:
+        screening.held(author, post, hold)
+    else:
+        announce_post(author, post, mentioned, rendered.topics)
     return post
 
 
+def announce_post(
+    actor: User, post: Post, mentioned: dict[str, User], topics: list[str], event: str = "post_created"
+) -> None:
+    """A post became visible: notify the people it mentions and tell live readers (post_created, or
+    post_approved when a moderator lets a held post through)."""
+    notify_mentions(post.author, post, mentioned)
+    events.record(
+        event,
+        actor=actor,
+        community_id=post.community_id,
+        post_id=post.id,
+        author_id=post.author_id,
+        topics=topics,
+    )
+
+
 def edit_post(actor: User, post: Post, body: str) -> Post:
-    """The author edits a post; the earlier text is kept as a revision."""
+    """The author edits a post; the earlier text is kept as a revision.
+
+    A post a moderator hid ("needs change") goes back for review when edited, and screening may hold
+    an edited visible post; either way it is held until a moderator looks again.
+    """
     body = strip_control(body)
     if post.author_id != actor.id or post.status == "deleted":
         raise PermissionDenied("Only the author can edit this post.")
@@ -118,15 +137,21 @@ def edit_post(actor: User, post: Post, body: str) -> Post:
         raise ValidationError(errors)
     if body == post.body_source:
         return post
+    hold = screening.screen(actor, post.community, body, editing=True)
+    if post.status == "hidden":
+        hold = "you changed it after a moderator asked you to"
     db.session.add(Revision(post_id=post.id, body_source=post.body_source, edited_by_id=actor.id))
     _, before = render_body(post.body_source)
     rendered, mentioned = render_body(body)
     post.body_source, post.body_html, post.render_version = body, rendered.html, rendered.version
     post.edited_at = utcnow()
-    if post.status == "hidden":
-        post.status = "held"  # an edit after moderation goes back for review; moderation issue decides
     set_post_topics(post.id, rendered.topics)
-    notify_mentions(actor, post, {h: u for h, u in mentioned.items() if h not in before})
+    if hold and post.status in ("visible", "hidden"):
+        post.status = "held"
+        db.session.flush()
+        screening.held(actor, post, hold)
+    elif post.status == "visible":
+        notify_mentions(actor, post, {h: u for h, u in mentioned.items() if h not in before})
     events.record("post_updated", actor=actor, community_id=post.community_id, post_id=post.id)
     return post
 

@@ -216,14 +216,33 @@
     });
   }
 
+  // A held post a moderator approved: refresh it where it is shown (its author, moderators), and for
+  // everyone else it arrives like a new post.
+  function postApproved(data) {
+    if (document.getElementById("post-" + data.post_id)) refreshCard(data.post_id);
+    else postCreated(data);
+  }
+
+  function replyApproved(data) {
+    if (document.getElementById("reply-" + data.reply_id)) {
+      setReplyCount(data.post_id, data.reply_count);
+      refreshReply(data.reply_id);
+    } else {
+      replyCreated(data);
+    }
+  }
+
   var HANDLERS = {
     post_created: postCreated,
+    post_approved: postApproved,
+    post_held: function (d) { refreshCard(d.post_id); },
     post_updated: function (d) { refreshCard(d.post_id); },
     post_pinned: function (d) { refreshCard(d.post_id); },
     post_deleted: function (d) { refreshCard(d.post_id); },
     reaction_updated: reactionUpdated,
     reply_created: replyCreated,
-    reply_updated: function (d) { refreshReply(d.reply_id); },
+    reply_updated: function (d) { setReplyCount(d.post_id, d.reply_count); refreshReply(d.reply_id); },
+    reply_approved: replyApproved,
     reply_deleted: function (d) { setReplyCount(d.post_id, d.reply_count); refreshReply(d.reply_id); },
     notification_created: notificationCreated
   };
