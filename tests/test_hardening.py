@@ -6,7 +6,6 @@ import time
 import pytest
 from sqlalchemy import select
 
-from app.auth import idle
 from app.auth.passwords import check_password, is_guessable
 from app.auth.services import set_password
 from app.extensions import db
@@ -104,13 +103,11 @@ def test_sign_in_starts_a_fresh_session(client, member):
 
 @pytest.fixture
 def idle_limit(app):
-    """Set the idle limit to 10 minutes (and forget the per-process cache around the test)."""
+    """Set the idle limit to 10 minutes."""
     with app.app_context():
         set_setting("session_idle_minutes", "10")
         db.session.commit()
-    idle.forget_cached_setting()
-    yield 10
-    idle.forget_cached_setting()
+    return 10
 
 
 def test_an_idle_session_ends_with_a_message(client, login, member, idle_limit):
@@ -123,6 +120,18 @@ def test_an_idle_session_ends_with_a_message(client, login, member, idle_limit):
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "signed out after 10 minutes without activity" in page
     assert client.get("/").status_code == 302  # still signed out
+
+
+def test_an_active_persons_requests_never_read_the_idle_setting(client, login, member, count_queries, app):
+    login(member)
+    client.get("/")
+    with count_queries() as first:
+        client.get("/notifications")
+    with client.session_transaction() as session:
+        session["seen_at"] = int(time.time()) - 11 * 60  # longer than the shortest limit: it is read
+    with count_queries() as after_a_gap:
+        client.get("/notifications")
+    assert after_a_gap() == first() + 1
 
 
 def test_background_fetches_are_not_activity(client, login, member, idle_limit):

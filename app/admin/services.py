@@ -4,7 +4,7 @@ from flask import current_app
 from sqlalchemy import Select, func, or_, select, update
 
 from app import audit, events
-from app.auth.idle import IDLE_RANGE, forget_cached_setting
+from app.auth.idle import IDLE_RANGE
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.extensions import db
 from app.forms import MAX_ID, clean_text
@@ -241,7 +241,6 @@ def update_settings(
     )
     set_setting("sso_only", "1" if sso_only else "0")
     set_setting("session_idle_minutes", str(int(idle)))
-    forget_cached_setting()
     set_setting("self_registration", "1" if self_registration else "0")
     set_setting(
         "restricted_community_creators", ",".join(role for role in CREATOR_ROLES if role in creator_roles)

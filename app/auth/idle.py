@@ -11,24 +11,12 @@ from app.site_settings import get_setting
 DEFAULT_IDLE_MINUTES = 480
 IDLE_RANGE = (10, 1440)
 _SEEN = "seen_at"
-# The setting is read at most every 30 s per process, not once per request.
-_cache: dict[str, tuple[float, int]] = {}
 
 
 def idle_minutes() -> int:
     """Minutes without activity after which a session ends."""
-    now = time.monotonic()
-    cached = _cache.get("minutes")
-    if cached is None or cached[0] < now:
-        value = get_setting("session_idle_minutes")
-        minutes = int(value) if value.isdigit() else DEFAULT_IDLE_MINUTES
-        _cache["minutes"] = cached = (now + 30, minutes)
-    return cached[1]
-
-
-def forget_cached_setting() -> None:
-    """Drop the cached value (after an admin changes it)."""
-    _cache.clear()
+    value = get_setting("session_idle_minutes")
+    return int(value) if value.isdigit() else DEFAULT_IDLE_MINUTES
 
 
 def _is_background() -> bool:
@@ -42,8 +30,12 @@ def end_idle_session():
         return None
     if not current_user.is_authenticated:
         return None
-    now, seen, limit = int(time.time()), session.get(_SEEN), idle_minutes()
-    if isinstance(seen, int) and now - seen > limit * 60:
+    now, seen = int(time.time()), session.get(_SEEN)
+    # The setting is only read for a gap longer than the shortest limit allowed: an active person's
+    # requests never query it (and page query counts stay constant).
+    idle_for = now - seen if isinstance(seen, int) else 0
+    limit = idle_minutes() if idle_for > IDLE_RANGE[0] * 60 else None
+    if limit is not None and idle_for > limit * 60:
         logout_user()  # also clears remember-me and, through its signal, this browser's sockets
         session.clear()
         if wants_json() or request.headers.get("X-Requested-With") == "fetch":

@@ -19,8 +19,10 @@ def start_realtime(page: Page) -> None:
 
 
 def write(live_server, fn, *args):
-    """Run a service in the live app (as its own request would) and commit; returns the result's id."""
-    with live_server.app.app_context():
+    """Run a service in the live app as a writer (BEGIN IMMEDIATE, as its POST requests do) and
+    commit; returns the result's id. A plain app context would begin a deferred transaction, which
+    SQLite refuses at once ("database is locked") when a socket's bookkeeping is writing meanwhile."""
+    with live_server.writing():
         result = fn(*args)
         db.session.commit()
         return getattr(result, "id", result)
