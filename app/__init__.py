@@ -19,6 +19,7 @@ BLUEPRINTS = (
     ("feeds", ("routes",)),
     ("notifications", ("routes",)),
     ("admin", ("routes",)),
+    ("proposals", ("routes", "actions", "admin_routes")),
     ("api", ()),
 )
 

@@ -36,6 +36,11 @@ class Config:
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1") == "1"
     MAIL_FROM = os.environ.get("MAIL_FROM", "rollcall@localhost")
 
+    # The proposals' publishing webhook never reaches private, loopback or link-local addresses except
+    # these hosts, IPs or CIDR ranges (e.g. "10.20.0.0/16,publisher.internal"); see docs/features/proposals.md.
+    WEBHOOK_ALLOWLIST = _env_list("WEBHOOK_ALLOWLIST")
+    WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "5"))
+
     PASSWORD_HASH_METHOD = "scrypt"
     INVITATION_MAX_AGE = timedelta(days=7)
     RESET_MAX_AGE = timedelta(hours=2)

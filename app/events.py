@@ -31,6 +31,13 @@ EVENT_NAMES = frozenset(
         "user_updated",
         "user_deactivated",
         "community_updated",
+        # proposals for public channels (app/proposals): to the readers of the proposal's community
+        "proposal_created",
+        "proposal_updated",
+        "proposal_moved",
+        "endorsement_updated",
+        "suggestion_created",
+        "suggestion_decided",
     }
 )
 

@@ -20,10 +20,34 @@ from app.models.posts import (
     Revision,
     Topic,
 )
+from app.models.proposals import (
+    COUNTING_RULES,
+    PROPOSAL_STAGES,
+    SUGGESTION_STATUSES,
+    Proposal,
+    ProposalChannel,
+    ProposalEndorsement,
+    ProposalReviewDigest,
+    ProposalSuggestion,
+    ProposalVersion,
+)
 from app.models.tokens import TOKEN_SCOPES, ApiToken
+from app.models.webhooks import DELIVERY_STATUSES, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApiToken",
+    "COUNTING_RULES",
+    "DELIVERY_STATUSES",
+    "PROPOSAL_STAGES",
+    "Proposal",
+    "ProposalChannel",
+    "ProposalEndorsement",
+    "ProposalReviewDigest",
+    "ProposalSuggestion",
+    "ProposalVersion",
+    "SUGGESTION_STATUSES",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "AuditEntry",
     "Base",
     "Event",
