@@ -11,6 +11,7 @@ from app.errors import ValidationError
 from app.extensions import db
 from app.models import Community, JoinRequest, Membership, Unit, User
 from app.notifications.services import notify
+from app.proposals.demo import seed_proposals
 
 DEMO_PASSWORD = "rollcall-demo-2026"
 DOMAIN = "northshire.police.uk"
@@ -300,6 +301,7 @@ def seed_demo(only_if_empty: bool) -> dict | None:
     communities = {spec[0]: _community(spec, people) for spec in COMMUNITIES}
     _activity(people, communities)
     seed_conversations(people, communities, all_staff())
+    seed_proposals(people, communities)
     return {
         "password": DEMO_PASSWORD,
         "logins": [(people[key].email, label) for key, label in LOGINS],

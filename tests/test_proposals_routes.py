@@ -170,7 +170,7 @@ def test_comms_move_a_proposal_through_every_stage_on_the_page(app, client, logi
     proposal_id = make_proposal(app, member, channels["x"])
     login(comms)
     page = client.get(f"/proposals/{proposal_id}").get_data(as_text=True)
-    assert "Start review" in page and "Decline…" in page
+    assert "Start review" in page and "Decline…" in page and "Mark sensitive" in page
     for data in (
         {"stage": "review"},
         {"stage": "approved"},
@@ -183,6 +183,7 @@ def test_comms_move_a_proposal_through_every_stage_on_the_page(app, client, logi
     assert proposal.stage == "published" and proposal.scheduled_for.hour == 9
     page = client.get(f"/proposals/{proposal_id}").get_data(as_text=True)
     assert "Final text for X (Twitter)" in page and "Copy final text" in page and "Public results" in page
+    assert "Mark sensitive" not in page and "Clear the sensitive flag" not in page  # too late to flag
     response = client.post(
         f"/proposals/{proposal_id}/results", data={"reach": "12,400", "engagements": "310"}
     )
@@ -465,3 +466,82 @@ def test_admins_configure_the_webhook_and_the_generated_secret_is_shown_once(
     assert "Your new signing secret" not in client.get("/proposals/webhook").get_data(as_text=True)
     assert "A secret is set" in client.get("/proposals/webhook").get_data(as_text=True)
     assert client.post("/proposals/webhook/test").status_code == 302  # off: nothing queued, says so
+
+
+# --- the thread, notifications and fragments -------------------------------------------------------
+
+
+def test_replying_on_the_proposal_page_comes_back_to_it(app, client, login, member, comms, channels):
+    proposal_id = make_proposal(app, member, channels["x"])
+    post_id = load(app, proposal_id).post_id
+    login(comms)
+    next_url = f"/proposals/{proposal_id}#thread"
+    response = client.post(
+        f"/posts/{post_id}/replies", data={"body": "Can we add the time?", "next": next_url}
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith(next_url)
+    assert "Can we add the time?" in client.get(f"/proposals/{proposal_id}").get_data(as_text=True)
+    offsite = client.post(f"/posts/{post_id}/replies", data={"body": "Again", "next": "//evil.example/"})
+    assert "evil.example" not in offsite.headers["Location"]
+
+
+def test_a_proposals_post_card_links_to_it_and_only_moderators_remove_it(
+    app, client, login, member, moderator, channels
+):
+    proposal_id = make_proposal(app, member, channels["x"])
+    post_id = load(app, proposal_id).post_id
+    login(member)
+    card = client.get(f"/posts/{post_id}").get_data(as_text=True)
+    assert f"/proposals/{proposal_id}" in card and "Proposed for <strong>X (Twitter)</strong>" in card
+    assert f"/posts/{post_id}/edit" not in card and f"/posts/{post_id}/delete" not in card
+    assert "Propose for a public channel" not in card  # not a proposal of a proposal
+    login(moderator)
+    assert f"/posts/{post_id}/delete" in client.get(f"/posts/{post_id}").get_data(as_text=True)
+
+
+def test_every_notification_kind_renders(app, client, login, member, comms, leader, channels):
+    from datetime import UTC, datetime
+
+    from app.models import ProposalSuggestion
+    from app.proposals import suggestions as suggestion_services
+    from app.proposals.weekly import send_weekly_review
+
+    post_id = make_post(app, member, "The PACT meeting was packed")
+    proposal_id = make_proposal(app, comms, channels["x"], source_post_id=post_id, sensitive=True)
+    row = act(app, proposal_id, member, suggestion_services.suggest, "", "A new draft")
+    suggestion_id = row.id
+    with app.app_context():
+        suggestion_services.accept(
+            db.session.get(User, comms.id),
+            db.session.get(Proposal, proposal_id),
+            db.session.get(ProposalSuggestion, suggestion_id),
+        )
+        db.session.commit()
+    with app.app_context():
+        stages.request_sign_off(
+            db.session.get(User, comms.id),
+            db.session.get(Proposal, proposal_id),
+            db.session.get(User, leader.id),
+        )
+        db.session.commit()
+        send_weekly_review(datetime(2026, 11, 30, 9, tzinfo=UTC))
+    act(app, proposal_id, comms, stages.move, "declined", reason="Not yet.")
+    login(member)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "proposed your post for X (Twitter)" in page and "accepted your suggested edit" in page
+    login(comms)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "suggested an edit to" in page and "ready for review" in page
+    login(leader)
+    assert "asks you to sign off a sensitive proposal" in client.get("/notifications").get_data(as_text=True)
+
+
+def test_script_driven_actions_answer_json_errors_and_fragments(app, client, login, member, comms, channels):
+    proposal_id = make_proposal(app, member, channels["x"])
+    login(comms)
+    fetch = {"X-Requested-With": "fetch"}
+    bad = client.post(f"/proposals/{proposal_id}/move", data={"stage": "declined"}, headers=fetch)
+    assert bad.status_code == 422 and "reason" in bad.get_json()["error"]["fields"]
+    good = client.post(f"/proposals/{proposal_id}/move", data={"stage": "review"}, headers=fetch)
+    assert good.status_code == 200 and 'id="proposal-live-' in good.get_data(as_text=True)
+    assert "Stage: In review" in client.get(f"/proposals/{proposal_id}/live").get_data(as_text=True)

@@ -240,6 +240,7 @@ def record_event(name: str, proposal: Proposal, actor: User | None, **data) -> N
         proposal_id=proposal.id,
         post_id=proposal.post_id,
         stage=proposal.stage,
+        actor_id=actor.id if actor else None,
         **data,
     )
 

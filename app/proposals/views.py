@@ -139,6 +139,7 @@ def leaders_who_can_sign(proposal: Proposal) -> list[User]:
 def live_context(proposal: Proposal, errors: dict | None = None, form=None) -> dict:
     """What the proposal page's live side panel needs (stage, sign-off, buy-in, results)."""
     me = current_user
+    open_text = proposal.stage in ("idea", "review")
     return {
         "proposal": proposal,
         "errors": errors or {},
@@ -149,8 +150,8 @@ def live_context(proposal: Proposal, errors: dict | None = None, form=None) -> d
             "edit": can_edit_proposal(me, proposal),
             "endorse": can_endorse(me, proposal),
             "sign_off": can_sign_off(me, proposal),
-            "flag": not proposal.sensitive and can_flag_sensitive(me, proposal),
-            "clear": proposal.sensitive and can_clear_sensitive(me, proposal),
+            "flag": open_text and not proposal.sensitive and can_flag_sensitive(me, proposal),
+            "unflag": open_text and proposal.sensitive and can_clear_sensitive(me, proposal),
             "results": can_record_results(me, proposal),
             "pipeline": runs_pipeline(me),
             "ask_leader": (runs_pipeline(me) or proposal.proposer_id == me.id)

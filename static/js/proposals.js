@@ -88,6 +88,7 @@
     button.type = "button";
     button.className = "button button--small suggest-selection";
     button.hidden = true;
+    button.textContent = "Suggest an edit to the selection";
     draft.insertAdjacentElement("afterend", button);
     var chosen = null;
 
@@ -183,7 +184,9 @@
     function changed(data) {
       if (String(data.proposal_id) !== id) return;
       refreshPanel();
-      if (data.version || data.suggestion_id) showStale();
+      // Someone else changed the draft or its suggestions: offer the latest rather than move the page.
+      var mine = Number(data.actor_id) === Number(document.body.dataset.userId);
+      if ((data.version || data.suggestion_id) && !mine) showStale();
     }
     function showStale() {
       if (stale) return;
