@@ -9,7 +9,15 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Objective, Proposal, ProposalChannel, ProposalEndorsement, ProposalSuggestion, User
+from app.models import (
+    AuditEntry,
+    Objective,
+    Proposal,
+    ProposalChannel,
+    ProposalEndorsement,
+    ProposalSuggestion,
+    User,
+)
 from app.proposals import stages
 from app.proposals.buyin import endorse
 from tests import factories
@@ -434,6 +442,8 @@ def test_admins_edit_channels(app, client, login, admin, comms, channels):
     with app.app_context():
         linkedin = db.session.scalar(select(ProposalChannel).where(ProposalChannel.name == "LinkedIn"))
         assert (linkedin.char_limit, linkedin.slug) == (3000, "linkedin")
+        audit = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "proposal_channel.created"))
+        assert (audit.actor_id, audit.target_id) == (admin.id, linkedin.id)
     response = client.post(
         f"/proposals/channels/{channels['x']}",
         data={"name": "X", "char_limit": "280", "counting": "x_weighted", "notes": "", "archived": "1"},

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import Notification, Objective, Post, Proposal, User, utcnow
 from app.proposals import buyin, services, suggestions
 from app.proposals.diff import word_diff
+from app.proposals.versions import versions
 from tests import factories
 from tests.api_helpers import post as make_post
 from tests.proposal_helpers import GOOD, channels_fixture, load, make_proposal, proposal_input  # noqa: F401
@@ -31,7 +32,7 @@ def test_a_proposal_rides_on_a_post_of_kind_proposal_in_all_staff(app, ctx, memb
     assert proposal.stage == "idea" and proposal.version == 1 and proposal.draft_version == 1
     assert proposal.post.kind == "proposal" and proposal.post.body_source == GOOD["why"]
     assert proposal.community.is_all_staff and proposal.post.community_id == proposal.community_id
-    [version] = services.versions(proposal)
+    [version] = versions(proposal)
     assert version.summary == "Proposed" and version.snapshot["draft"] == GOOD["draft"]
     assert version.snapshot["channel"] == "X (Twitter)" and version.actor_id == member.id
 
@@ -172,7 +173,7 @@ def test_the_proposer_edits_and_every_edit_is_a_version(app, ctx, member, comms,
         proposal_input(channels["x"], draft="Shorter and better.", why="Because we listen."),
     )
     assert proposal.post.body_source == "Because we listen."  # the thread's post says why, kept in step
-    [v3, v2, v1] = services.versions(proposal)
+    [v3, v2, v1] = versions(proposal)
     assert (v3.number, v3.changed, v2.changed) == (3, ["why"], ["draft"])
     assert v2.snapshot["draft"] == "Shorter and better." and v1.snapshot["draft"] == GOOD["draft"]
     with pytest.raises(PermissionDenied):
@@ -263,7 +264,7 @@ def test_suggest_a_passage_then_accept_it_as_a_new_version(app, ctx, member, com
     suggestions.accept(_user(member), proposal, row)
     assert proposal.draft.startswith("Thanks to the 60 people at the Eastport PACT meeting")
     assert row.status == "accepted" and proposal.version == 2
-    assert services.versions(proposal)[0].summary == "Accepted Casey Comms's suggestion"
+    assert versions(proposal)[0].summary == "Accepted Casey Comms's suggestion"
     with pytest.raises(ValidationError):
         suggestions.accept(_user(member), proposal, row)  # answered already
 

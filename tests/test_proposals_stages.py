@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import PROPOSAL_STAGES, AuditEntry, Notification, Proposal, User
 from app.permissions.proposals import MOVES, allowed_moves
 from app.proposals import services, stages
+from app.proposals.versions import versions
 from tests import factories
 from tests.proposal_helpers import channels_fixture, proposal_input  # noqa: F401
 
@@ -104,7 +105,7 @@ def test_declining_needs_a_reason_the_proposer_sees(app, ctx, proposer, comms, c
     # Resubmitting clears the reason; the history keeps it.
     stages.move(_user(proposer), proposal, "idea")
     assert proposal.decline_reason == "" and proposal.stage == "idea"
-    assert any(v.snapshot["decline_reason"] for v in services.versions(proposal))
+    assert any(v.snapshot["decline_reason"] for v in versions(proposal))
 
 
 def test_the_proposer_is_told_at_every_stage_but_not_of_their_own_moves(app, ctx, proposer, comms, channels):
@@ -128,7 +129,7 @@ def test_every_move_is_a_version_and_comms_moves_are_audited(ctx, proposer, comm
     proposal = _proposal(proposer, channels)
     _move(comms, proposal, "review")
     _move(comms, proposal, "declined")
-    [declined, review, _created] = services.versions(proposal)
+    [declined, review, _created] = versions(proposal)
     assert review.summary == "Moved to in review" and review.changed == ["stage"]
     assert declined.summary.startswith("Moved to declined: “Because.”")
     audits = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "proposal.moved")).all()
@@ -206,7 +207,7 @@ def test_flagging_sensitive_proposer_or_comms_clearing_comms_only(ctx, proposer,
     stages.set_sensitive(_user(comms), proposal, False)
     assert not proposal.sensitive
     stages.set_sensitive(_user(comms), proposal, True)
-    assert proposal.sensitive and services.versions(proposal)[0].summary.startswith("Marked sensitive")
+    assert proposal.sensitive and versions(proposal)[0].summary.startswith("Marked sensitive")
 
 
 def test_asking_a_leader_to_sign_off(ctx, proposer, comms, leader, member, channels):
@@ -255,7 +256,7 @@ def test_results_are_recorded_by_comms_once_published(ctx, proposer, comms, memb
             stages.record_results(_user(comms), proposal, bad, 5)
     stages.record_results(_user(comms), proposal, 12_400, 310)
     assert (proposal.reach, proposal.engagements, proposal.results_at is not None) == (12_400, 310, True)
-    assert services.versions(proposal)[0].changed == ["reach", "engagements"]
+    assert versions(proposal)[0].changed == ["reach", "engagements"]
     version = proposal.version
     stages.record_results(_user(comms), proposal, 12_400, 310)
     assert proposal.version == version  # nothing changed, no version

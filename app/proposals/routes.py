@@ -16,7 +16,9 @@ from app.proposals import webhooks as _webhooks  # noqa: F401 - importing regist
 from app.proposals import weekly as _weekly  # noqa: F401 - importing registers its job task
 from app.proposals.channels import all_channels
 from app.proposals.diff import word_diff
-from app.proposals.services import DRAFT_FIELDS, FIELD_LABELS, STAGE_LABELS
+from app.proposals.services import STAGE_LABELS
+from app.proposals.versions import DRAFT_FIELDS, FIELD_LABELS, get_version
+from app.proposals.versions import versions as all_versions
 from app.proposals.views import form_context, live_context, proposal_input, render_proposal
 
 TEXT_FIELDS = ("draft", "alt_text", "why", "reputation_worst", "reputation_record", "decline_reason")
@@ -149,7 +151,7 @@ def live(proposal_id: int):
 def versions(proposal_id: int):
     """Every change: who made it, what changed, and a link to compare any two versions."""
     proposal = services.get_proposal(current_user, proposal_id)
-    return render_template("proposals/versions.html", proposal=proposal, versions=services.versions(proposal))
+    return render_template("proposals/versions.html", proposal=proposal, versions=all_versions(proposal))
 
 
 @bp.route("/proposals/<int:proposal_id>/compare")
@@ -160,7 +162,7 @@ def compare(proposal_id: int):
     newest = proposal.version
     to_number = parse_id(request.args.get("to")) or newest
     from_number = parse_id(request.args.get("from")) or max(1, to_number - 1)
-    older, newer = services.get_version(proposal, from_number), services.get_version(proposal, to_number)
+    older, newer = get_version(proposal, from_number), get_version(proposal, to_number)
     rows = []
     for field, label in FIELD_LABELS.items():
         before, after = older.snapshot.get(field), newer.snapshot.get(field)

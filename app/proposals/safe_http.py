@@ -94,6 +94,7 @@ class _PinnedHTTP(http.client.HTTPConnection):
         self._ip = target.ip
 
     def connect(self):
+        """Open the TCP connection to the checked IP."""
         self.sock = socket.create_connection((self._ip, self.port), self.timeout)
 
 
@@ -105,6 +106,7 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
         self._ip = target.ip
 
     def connect(self):
+        """Open the TCP connection to the checked IP, then TLS for the host name."""
         sock = socket.create_connection((self._ip, self.port), self.timeout)
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 

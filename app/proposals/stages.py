@@ -21,7 +21,8 @@ from app.permissions.proposals import (
     may_move,
     runs_pipeline,
 )
-from app.proposals.services import STAGE_LABELS, add_version, clean_draft, record_event
+from app.proposals.services import STAGE_LABELS, clean_draft, record_event
+from app.proposals.versions import add_version
 from app.sanitize import plain_text
 
 MAX_REASON = 1_000

@@ -11,7 +11,8 @@ from app.notifications.services import notify
 from app.permissions.proposals import can_edit_proposal, can_see_proposal, can_suggest
 from app.proposals import counting
 from app.proposals.diff import Segment, word_diff
-from app.proposals.services import MAX_DRAFT, add_version, clean_draft, length_message, record_event
+from app.proposals.services import MAX_DRAFT, clean_draft, length_message, record_event
+from app.proposals.versions import add_version
 from app.sanitize import plain_text
 
 MAX_NOTE = 1_000

@@ -19,8 +19,12 @@ def start_realtime(page: Page) -> None:
 
 
 def write(live_server, fn, *args):
-    """Run a service in the live app (as its own request would) and commit; returns the result's id."""
-    with live_server.app.app_context():
+    """Run a service in the live app (as its own request would) and commit; returns the result's id.
+
+    As a writer (BEGIN IMMEDIATE), as a POST request is: a deferred transaction that reads and then
+    writes fails at once on SQLite if a socket's bookkeeping committed in between (seen as a flaky
+    "database is locked" in the reconnect test)."""
+    with live_server.writing():
         result = fn(*args)
         db.session.commit()
         return getattr(result, "id", result)
