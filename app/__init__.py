@@ -22,6 +22,7 @@ BLUEPRINTS = (
     ("learning", ("routes", "host_routes", "qa_routes", "calendar_routes")),
     ("links", ("routes", "manage_routes")),
     ("identity", ("routes",)),
+    ("proposals", ("routes", "actions", "admin_routes")),
     ("api", ()),
     # After the API: the policy gate runs once bearer authentication has decided who is asking.
     ("policy", ("routes",)),

@@ -69,6 +69,10 @@ class Config:
     MODERATION_STRIKES_FOR_RESTRICTION = int(os.environ.get("MODERATION_STRIKES_FOR_RESTRICTION", "2"))
     MODERATION_RESTRICTION_DAYS = int(os.environ.get("MODERATION_RESTRICTION_DAYS", "7"))
     MODERATION_MAX_RESTRICTION_DAYS = 90
+    # The proposals' publishing webhook never reaches private, loopback or link-local addresses except
+    # these hosts, IPs or CIDR ranges (e.g. "10.20.0.0/16,publisher.internal"); see docs/features/proposals.md.
+    WEBHOOK_ALLOWLIST = _env_list("WEBHOOK_ALLOWLIST")
+    WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "5"))
 
     PASSWORD_HASH_METHOD = "scrypt"
     INVITATION_MAX_AGE = timedelta(days=7)

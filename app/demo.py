@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import Community, JoinRequest, Membership, Unit, User
 from app.moderation.demo import seed_moderation
 from app.notifications.services import notify
+from app.proposals.demo import seed_proposals
 
 DEMO_PASSWORD = "rollcall-demo-2026"
 DOMAIN = "northshire.police.uk"
@@ -302,6 +303,7 @@ def seed_demo(only_if_empty: bool) -> dict | None:
     _activity(people, communities)
     seed_conversations(people, communities, all_staff())
     seed_moderation(people, all_staff())
+    seed_proposals(people, communities)
     return {
         "password": DEMO_PASSWORD,
         "logins": [(people[key].email, label) for key, label in LOGINS],

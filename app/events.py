@@ -42,6 +42,13 @@ EVENT_NAMES = frozenset(
         "link_created",
         "curator_granted",
         "curator_revoked",
+        # proposals for public channels (app/proposals): to the readers of the proposal's community
+        "proposal_created",
+        "proposal_updated",
+        "proposal_moved",
+        "endorsement_updated",
+        "suggestion_created",
+        "suggestion_decided",
     }
 )
 

@@ -59,6 +59,7 @@ from app.api import (  # noqa: E402,F401
     openapi,
     people,
     posts,
+    proposals,
     replies,
     sessions,
 )

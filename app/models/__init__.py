@@ -51,8 +51,20 @@ from app.models.posts import (
     Revision,
     Topic,
 )
+from app.models.proposals import (
+    COUNTING_RULES,
+    PROPOSAL_STAGES,
+    SUGGESTION_STATUSES,
+    Proposal,
+    ProposalChannel,
+    ProposalEndorsement,
+    ProposalReviewDigest,
+    ProposalSuggestion,
+    ProposalVersion,
+)
 from app.models.security import LoginThrottle
 from app.models.tokens import TOKEN_SCOPES, ApiToken
+from app.models.webhooks import DELIVERY_STATUSES, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "APPEAL_STATUSES",
@@ -72,6 +84,18 @@ __all__ = [
     "TARGET_TYPES",
     "WatchedWord",
     "ApiToken",
+    "COUNTING_RULES",
+    "DELIVERY_STATUSES",
+    "PROPOSAL_STAGES",
+    "Proposal",
+    "ProposalChannel",
+    "ProposalEndorsement",
+    "ProposalReviewDigest",
+    "ProposalSuggestion",
+    "ProposalVersion",
+    "SUGGESTION_STATUSES",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "AuditEntry",
     "Base",
     "CalendarToken",

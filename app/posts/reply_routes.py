@@ -8,7 +8,7 @@ from app.extensions import db
 from app.feeds.queries import decorate
 from app.permissions import access
 from app.posts import bp, replies, services
-from app.posts.views import fetch_wants_fragment, render_reply
+from app.posts.views import fetch_wants_fragment, render_reply, safe_back
 
 
 def _thread_url(reply) -> str:
@@ -42,7 +42,7 @@ def create_reply(post_id: int):
             "Your reply is held for review. You'll get a notification when a moderator has looked at it.",
             "info",
         )
-    return redirect(_thread_url(reply))
+    return redirect(safe_back(_thread_url(reply)))  # pages that embed a thread (proposals) come back
 
 
 @bp.route("/replies/<int:reply_id>/card")

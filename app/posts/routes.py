@@ -81,7 +81,7 @@ def card(post_id: int):
 def edit(post_id: int):
     """The author edits a post; the old text is kept in the history."""
     post = services.get_post(current_user, post_id)
-    if post.author_id != current_user.id or post.status == "deleted":
+    if post.author_id != current_user.id or post.status == "deleted" or post.kind == "proposal":
         abort(403)
     errors: dict[str, str] = {}
     if request.method == "POST":

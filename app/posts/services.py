@@ -132,6 +132,8 @@ def edit_post(actor: User, post: Post, body: str) -> Post:
     body = strip_control(body)
     if post.author_id != actor.id or post.status == "deleted":
         raise PermissionDenied("Only the author can edit this post.")
+    if post.kind == "proposal":  # its text is the proposal's "why": edited with the proposal, versioned there
+        raise PermissionDenied("Edit the proposal itself: its page keeps every version.")
     errors = check_body(body)
     if errors:
         raise ValidationError(errors)
