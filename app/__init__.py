@@ -19,6 +19,9 @@ BLUEPRINTS = (
     ("feeds", ("routes",)),
     ("notifications", ("routes",)),
     ("admin", ("routes",)),
+    ("objectives", ("routes",)),
+    ("insights", ("routes",)),
+    ("leadership", ("routes",)),
     ("api", ()),
 )
 

@@ -28,6 +28,8 @@ class Config:
     ALLOWED_EMAIL_DOMAINS = _env_list("ALLOWED_EMAIL_DOMAINS")
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     ORG_NAME = os.environ.get("ORG_NAME", "Rollcall")
+    # How often the insights roll-up recomputes yesterday's and today's figures (the jobs worker runs it).
+    INSIGHTS_ROLLUP_SECONDS = int(os.environ.get("INSIGHTS_ROLLUP_SECONDS", "300"))
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))

@@ -9,6 +9,8 @@ DEFAULTS = {
     # Roles (besides admin) who may create private and secret communities.
     "restricted_community_creators": "comms,leader",
     "self_registration": "1",
+    # Insights: a unit or community with fewer people than this is shown only inside a larger total.
+    "insights_privacy_threshold": "5",
 }
 
 

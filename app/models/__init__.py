@@ -5,9 +5,21 @@ from app.models.base import Base, UTCDateTime, utcnow
 from app.models.communities import COMMUNITY_ROLES, VISIBILITIES, Community, JoinRequest, Membership
 from app.models.events import Event, SocketConnection
 from app.models.follows import ThreadFollow, TopicFollow, UserFollow
+from app.models.insights import (
+    CommunityDay,
+    Establishment,
+    Milestone,
+    ObjectiveDay,
+    ObjectiveViewer,
+    PersonDay,
+    PostView,
+    PostViewDay,
+    RollupState,
+)
+from app.models.leadership import Question, QuestionVote, Update, UpdateCommunity, UpdateReceipt, UpdateUnit
 from app.models.notification_settings import NotificationSettings
 from app.models.notifications import Notification
-from app.models.objectives import Objective
+from app.models.objectives import TARGET_METRICS, Objective, ObjectiveTarget
 from app.models.people import ROLES, STAFF_TYPES, Invitation, Setting, Unit, User
 from app.models.posts import (
     POST_KINDS,
@@ -23,6 +35,23 @@ from app.models.posts import (
 from app.models.tokens import TOKEN_SCOPES, ApiToken
 
 __all__ = [
+    "CommunityDay",
+    "Establishment",
+    "Milestone",
+    "ObjectiveDay",
+    "ObjectiveTarget",
+    "ObjectiveViewer",
+    "PersonDay",
+    "PostView",
+    "PostViewDay",
+    "Question",
+    "QuestionVote",
+    "RollupState",
+    "TARGET_METRICS",
+    "Update",
+    "UpdateCommunity",
+    "UpdateReceipt",
+    "UpdateUnit",
     "ApiToken",
     "AuditEntry",
     "Base",

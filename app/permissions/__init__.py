@@ -10,19 +10,33 @@ from app.permissions.communities import (
     listed_communities,
     visible_community_ids,
 )
+from app.permissions.insights import can_see_insights
 from app.permissions.roles import has_role, is_admin
+from app.permissions.updates import (
+    can_manage_update,
+    can_publish_updates,
+    can_see_update,
+    can_see_update_post,
+    post_visibility_clause,
+)
 
 __all__ = [
     "ACCESS_LEVELS",
     "access",
     "can_create_community",
     "can_manage_community",
+    "can_manage_update",
+    "can_publish_updates",
     "can_see_community",
     "can_see_content",
+    "can_see_insights",
+    "can_see_update",
+    "can_see_update_post",
     "community_role",
     "enforce_route_access",
     "has_role",
     "is_admin",
     "listed_communities",
+    "post_visibility_clause",
     "visible_community_ids",
 ]
