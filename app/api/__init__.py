@@ -49,6 +49,17 @@ def _wire(state: BlueprintSetupState) -> None:
 bp.record_once(_wire)
 
 
-from app.api import communities, events, feeds, notifications, openapi, people, posts, replies  # noqa: E402,F401
+from app.api import (  # noqa: E402,F401
+    communities,
+    events,
+    feeds,
+    notifications,
+    openapi,
+    people,
+    posts,
+    questions,
+    replies,
+    updates,
+)
 
 limiter.limit(_rate_limit, key_func=auth.rate_limit_key)(bp)

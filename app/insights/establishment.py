@@ -91,7 +91,8 @@ def parse(data: bytes) -> list[tuple[int, str, int]]:
                     seen[(unit_id, staff_type)] = line
                     out.append((unit_id, staff_type, int(raw)))
             if errors:
-                problems.append((line, "; ".join(errors).capitalize() + "."))
+                message = "; ".join(errors)
+                problems.append((line, message[0].upper() + message[1:] + "."))
     except csv.Error as exc:
         raise ImportRejected(f"The file isn't valid CSV ({exc}).", problems) from exc
     if problems:

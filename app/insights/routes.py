@@ -11,9 +11,10 @@ from app import audit
 from app.db import writing
 from app.errors import ValidationError
 from app.extensions import db
-from app.insights import (  # noqa: F401  # noqa: F401 - registers the job tasks
+from app.insights import (  # noqa: F401 - section modules register their sections, and jobs their tasks
     adoption,
     bp,
+    contributors,
     engagement,
     establishment,
     milestones,
