@@ -53,9 +53,10 @@
       if (!response.ok || response.redirected) throw new Error(String(response.status));
       return response.text();
     }).then(function (html) {
-      if (unpin(postId)) return;
       var card = document.getElementById("post-" + postId), fresh = toNode(html);
-      if (card && fresh) {
+      // The socket may have taken it off the pin already (and said so).
+      if (unpin(postId) || !card) return;
+      if (fresh) {
         card.replaceWith(fresh);
         refreshTimes(fresh);
         fresh.setAttribute("tabindex", "-1");
