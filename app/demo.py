@@ -8,6 +8,7 @@ from app.auth.services import create_user, hash_password
 from app.communities.services import create_community
 from app.errors import ValidationError
 from app.extensions import db
+from app.leadership.demo import seed_leadership
 from app.models import Community, JoinRequest, Membership, Unit, User
 from app.notifications.services import notify
 
@@ -298,6 +299,7 @@ def seed_demo(only_if_empty: bool) -> dict | None:
     people = _people(_units())
     communities = {spec[0]: _community(spec, people) for spec in COMMUNITIES}
     _activity(people, communities)
+    seed_leadership(people, communities)
     return {
         "password": DEMO_PASSWORD,
         "logins": [(people[key].email, label) for key, label in LOGINS],

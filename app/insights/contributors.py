@@ -1,6 +1,5 @@
 """Top contributors, and communities that went quiet."""
 
-from collections import defaultdict
 from datetime import timedelta
 
 from flask import url_for
@@ -11,47 +10,32 @@ from app.insights.engagement import member_counts
 from app.insights.filters import Filters, unit_clause
 from app.insights.sections import Section, register_section
 from app.insights.tables import Column, Table, cell, link, percent
-from app.models import Community, CommunityDay, Post, Reply, User
-from app.permissions import listed_communities, post_visibility_clause, visible_community_ids
+from app.models import Community, CommunityDay, ContributionDay, User
+from app.permissions import listed_communities, visible_community_ids
 
 QUIET_WINDOW = 28
 
 
 def contributors_section(filters: Filters, viewer: User, minimum: int) -> Section:
     """The people who wrote most in the period, counting only what the viewer can read anyway."""
-    readable = (
-        Post.status == "visible",
-        Post.kind != "milestone",
-        Post.community_id.in_(visible_community_ids(viewer)),
-        post_visibility_clause(viewer),
-    )
-    if filters.community is not None:
-        readable = (*readable, Post.community_id == filters.community.id)
-    in_range = (filters.start_at, filters.end_at)
-    posts = (
-        select(Post.author_id, func.count())
-        .join(User, User.id == Post.author_id)
-        .where(Post.created_at >= in_range[0], Post.created_at < in_range[1], *readable, unit_clause(filters))
-        .group_by(Post.author_id)
-    )
-    replies = (
-        select(Reply.author_id, func.count())
-        .join(Post, Post.id == Reply.post_id)
-        .join(User, User.id == Reply.author_id)
+    # From the roll-up, counting only communities the viewer can read (updates have their own section).
+    posts, replies = func.sum(ContributionDay.posts), func.sum(ContributionDay.replies)
+    stmt = (
+        select(ContributionDay.user_id, posts, replies)
+        .join(User, User.id == ContributionDay.user_id)
         .where(
-            Reply.created_at >= in_range[0],
-            Reply.created_at < in_range[1],
-            Reply.status == "visible",
-            *readable,
+            ContributionDay.day >= filters.start,
+            ContributionDay.day <= filters.end,
+            ContributionDay.community_id.in_(visible_community_ids(viewer)),
             unit_clause(filters),
         )
-        .group_by(Reply.author_id)
+        .group_by(ContributionDay.user_id, User.name)
+        .order_by((posts + replies).desc(), User.name)
+        .limit(10)
     )
-    counts: dict[int, dict[str, int]] = defaultdict(lambda: {"posts": 0, "replies": 0})
-    for uid, n in db.session.execute(posts):
-        counts[uid]["posts"] = n
-    for uid, n in db.session.execute(replies):
-        counts[uid]["replies"] = n
+    if filters.community is not None:
+        stmt = stmt.where(ContributionDay.community_id == filters.community.id)
+    counts = {uid: {"posts": p or 0, "replies": r or 0} for uid, p, r in db.session.execute(stmt)}
     people = (
         {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(list(counts))))} if counts else {}
     )

@@ -1,17 +1,17 @@
 """Engagement over time: posts, replies, reactions and active people per week, by unit and by community."""
 
-from datetime import timedelta
+from datetime import date
 
 from flask import url_for
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.insights import charts
-from app.insights.filters import Filters, unit_clause, weeks
+from app.insights.filters import Filters, monday, unit_clause, weeks
 from app.insights.privacy import suppress
 from app.insights.sections import Section, register_section
 from app.insights.tables import Column, Table, cell, link
-from app.models import Community, CommunityDay, Membership, PersonDay, Unit, User
+from app.models import Community, CommunityDay, Membership, PersonWeek, Unit, User
 from app.people.services import unit_paths
 from app.permissions import listed_communities
 
@@ -20,10 +20,14 @@ COUNTS = ["posts", "replies", "reactions"]
 QUIET_WINDOW = 28
 
 
+def whole_weeks(filters: Filters) -> tuple[date, date]:
+    """The first and last Monday of the weeks the range touches (weekly figures count whole weeks)."""
+    return monday(filters.start), monday(filters.end)
+
+
 def _weekly(filters: Filters) -> tuple[list[dict], str]:
     """One row per week: posts, replies, reactions and active people (or daily average for a community)."""
-    range_ = (PersonDay.day >= filters.start, PersonDay.day <= filters.end)
-    found: dict = {}
+    first, last = whole_weeks(filters)
     if filters.community is not None:
         stmt = (
             select(
@@ -35,8 +39,8 @@ def _weekly(filters: Filters) -> tuple[list[dict], str]:
             )
             .where(
                 CommunityDay.community_id == filters.community.id,
-                CommunityDay.day >= filters.start,
-                CommunityDay.day <= filters.end,
+                CommunityDay.week >= first,
+                CommunityDay.week <= last,
             )
             .group_by(CommunityDay.week)
         )
@@ -44,25 +48,23 @@ def _weekly(filters: Filters) -> tuple[list[dict], str]:
     else:
         stmt = (
             select(
-                PersonDay.week,
-                func.sum(PersonDay.posts),
-                func.sum(PersonDay.replies),
-                func.sum(PersonDay.reactions),
-                func.count(func.distinct(PersonDay.user_id)),
+                PersonWeek.week,
+                func.sum(PersonWeek.posts),
+                func.sum(PersonWeek.replies),
+                func.sum(PersonWeek.reactions),
+                func.count(),
             )
-            .join(User, User.id == PersonDay.user_id)
-            .where(*range_, unit_clause(filters))
-            .group_by(PersonDay.week)
+            .join(User, User.id == PersonWeek.user_id)
+            .where(PersonWeek.week >= first, PersonWeek.week <= last, unit_clause(filters))
+            .group_by(PersonWeek.week)
         )
         label = "Active people"
-    for week, posts, replies, reactions, active in db.session.execute(stmt):
-        found[week] = (posts or 0, replies or 0, reactions or 0, active or 0)
+    found = {week: values for week, *values in db.session.execute(stmt)}
     rows = []
     for week in weeks(filters.start, filters.end):
-        posts, replies, reactions, active = found.get(week, (0, 0, 0, 0))
+        posts, replies, reactions, active = (v or 0 for v in found.get(week, (0, 0, 0, 0)))
         if filters.community is not None:
-            days = sum(1 for d in range(7) if filters.start <= week + timedelta(days=d) <= filters.end)
-            active = round(active / days, 1) if days else 0
+            active = round(active / 7, 1)
         rows.append(
             {"week": week, "posts": posts, "replies": replies, "reactions": reactions, "active": active}
         )
@@ -75,16 +77,29 @@ def _by_unit(filters: Filters, minimum: int) -> Table:
             select(User.unit_id, func.count()).where(*ACTIVE, unit_clause(filters)).group_by(User.unit_id)
         ).all()
     )
+    # Each person's weeks summed first (one row per person), then people grouped by unit.
+    first, last = whole_weeks(filters)
+    per_person = (
+        select(
+            PersonWeek.user_id.label("user_id"),
+            func.sum(PersonWeek.posts).label("posts"),
+            func.sum(PersonWeek.replies).label("replies"),
+            func.sum(PersonWeek.reactions).label("reactions"),
+        )
+        .where(PersonWeek.week >= first, PersonWeek.week <= last)
+        .group_by(PersonWeek.user_id)
+        .subquery()
+    )
     stmt = (
         select(
             User.unit_id,
-            func.sum(PersonDay.posts),
-            func.sum(PersonDay.replies),
-            func.sum(PersonDay.reactions),
-            func.count(func.distinct(PersonDay.user_id)),
+            func.sum(per_person.c.posts),
+            func.sum(per_person.c.replies),
+            func.sum(per_person.c.reactions),
+            func.count(),
         )
-        .join(User, User.id == PersonDay.user_id)
-        .where(PersonDay.day >= filters.start, PersonDay.day <= filters.end, *ACTIVE, unit_clause(filters))
+        .join(User, User.id == per_person.c.user_id)
+        .where(*ACTIVE, unit_clause(filters))
         .group_by(User.unit_id)
     )
     figures = {
@@ -144,13 +159,14 @@ def _by_community(filters: Filters, viewer: User, minimum: int) -> Table:
         )
         .where(
             CommunityDay.community_id.in_(ids),
-            CommunityDay.day >= filters.start,
-            CommunityDay.day <= filters.end,
+            CommunityDay.week >= whole_weeks(filters)[0],
+            CommunityDay.week <= whole_weeks(filters)[1],
         )
         .group_by(CommunityDay.community_id)
     )
     figures = {cid: [v or 0 for v in values] for cid, *values in db.session.execute(stmt)}
-    days = (filters.end - filters.start).days + 1
+    first, last = whole_weeks(filters)
+    days = (last - first).days + 7
     rows = []
     for community in communities:
         posts, replies, reactions, active_days = figures.get(community.id, [0, 0, 0, 0])
@@ -214,6 +230,7 @@ def engagement_section(filters: Filters, viewer: User, minimum: int) -> Section:
     return Section(
         name="engagement",
         title="Engagement over time",
+        intro=f"Whole weeks, Monday to Sunday, from {cell(whole_weeks(filters)[0], 'date')}.",
         figures=[(k.capitalize(), cell(weekly.total[k], "int")) for k in COUNTS],
         charts=[chart],
         tables=[weekly, _by_unit(filters, minimum), _by_community(filters, viewer, minimum)],

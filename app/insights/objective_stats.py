@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.insights.filters import Filters
+from app.insights.filters import Filters, monday
 from app.models import ObjectiveDay, ObjectiveViewer, Post, User
 
 # Kinds shown separately (links and sessions are built on other branches; they are Posts too).
@@ -41,7 +41,8 @@ def objective_totals(
         bounds = Filters(start=start, end=end)
         items = items.where(Post.created_at >= bounds.start_at, Post.created_at < bounds.end_at)
         days = days.where(ObjectiveDay.day >= start, ObjectiveDay.day <= end)
-        reach = reach.where(ObjectiveViewer.day >= start, ObjectiveViewer.day <= end)
+        # people reached counts whole weeks (objective_viewers holds a person once per week)
+        reach = reach.where(ObjectiveViewer.week >= monday(start), ObjectiveViewer.week <= monday(end))
     if unit_ids is not None:
         reach = reach.join(User, User.id == ObjectiveViewer.user_id).where(User.unit_id.in_(unit_ids))
     for oid, kind, n in db.session.execute(items.group_by(Post.objective_id, Post.kind)):

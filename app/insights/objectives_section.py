@@ -5,7 +5,7 @@ from sqlalchemy import func, or_, select
 
 from app.extensions import db
 from app.insights import charts
-from app.insights.filters import Filters, weeks
+from app.insights.filters import Filters, monday, weeks
 from app.insights.objective_stats import objective_totals
 from app.insights.sections import Section, register_section
 from app.insights.tables import Column, Table, link
@@ -36,8 +36,8 @@ def _weekly(filters: Filters, objectives: list[Objective]) -> dict[tuple[int, ob
         )
         .where(
             ObjectiveViewer.objective_id.in_(ids),
-            ObjectiveViewer.day >= filters.start,
-            ObjectiveViewer.day <= filters.end,
+            ObjectiveViewer.week >= monday(filters.start),
+            ObjectiveViewer.week <= monday(filters.end),
         )
         .group_by(ObjectiveViewer.objective_id, ObjectiveViewer.week)
     )

@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, literal, select
 
 from app.db import writing
 from app.extensions import db
@@ -17,9 +17,11 @@ from app.insights.filters import monday
 from app.jobs import task
 from app.models import (
     CommunityDay,
+    ContributionDay,
     ObjectiveDay,
     ObjectiveViewer,
     PersonDay,
+    PersonWeek,
     Post,
     PostView,
     PostViewDay,
@@ -31,7 +33,7 @@ from app.models import (
 
 MARK = "rolled_up_at"
 MAX_BACKFILL_DAYS = 400
-DAY_TABLES = (PostViewDay, PersonDay, CommunityDay, ObjectiveDay, ObjectiveViewer)
+DAY_TABLES = (PostViewDay, PersonDay, CommunityDay, ObjectiveDay, ContributionDay)
 
 
 def _bounds(day: date) -> tuple[datetime, datetime]:
@@ -40,7 +42,7 @@ def _bounds(day: date) -> tuple[datetime, datetime]:
 
 
 def _activity(day: date) -> dict[str, list]:
-    """(person, community, objective, count) for each kind of activity on the day, grouped in SQL."""
+    """(person, community, objective, post kind, count) for each kind of activity on the day, grouped in SQL."""
     t0, t1 = _bounds(day)
     counted = (Post.status != "deleted", Post.kind != "milestone")  # celebrations are nobody's activity
     sources = {
@@ -69,7 +71,7 @@ def _activity(day: date) -> dict[str, list]:
     }
     out = {}
     for name, (person, stmt) in sources.items():
-        keys = (person, Post.community_id, Post.objective_id)
+        keys = (person, Post.community_id, Post.objective_id, Post.kind)
         out[name] = db.session.execute(stmt.add_columns(*keys, func.count()).group_by(*keys)).all()
     return out
 
@@ -92,81 +94,116 @@ def rollup_day(day: date) -> None:
     community_people: dict[int, set[int]] = defaultdict(set)
     objectives: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     objective_viewers: dict[int, set[int]] = defaultdict(set)
+    contributions: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for kind, rows in _activity(day).items():
-        for person, community, objective, n in rows:
+        for person, community, objective, post_kind, n in rows:
             people[person][kind] += n
             community_people[community].add(person)
             if kind != "views":
                 communities[community][kind] += n
+            if kind in ("posts", "replies") and post_kind != "update":
+                contributions[(community, person)][kind] += n  # updates have their own section
             if objective is None:
                 continue
             if kind == "views":
                 objective_viewers[objective].add(person)
             else:
                 objectives[objective]["items" if kind == "posts" else kind] += n
-    if people:
-        db.session.execute(
-            insert(PersonDay),
-            [
-                {
-                    "day": day,
-                    "week": week,
-                    "user_id": uid,
-                    **{k: c[k] for k in ("posts", "replies", "reactions", "views")},
-                }
-                for uid, c in people.items()
-            ],
+    _insert(
+        PersonDay,
+        [
+            {
+                "day": day,
+                "week": week,
+                "user_id": uid,
+                **{k: c[k] for k in ("posts", "replies", "reactions", "views")},
+            }
+            for uid, c in people.items()
+        ],
+    )
+    _insert(
+        CommunityDay,
+        [
+            {
+                "day": day,
+                "week": week,
+                "community_id": cid,
+                "posts": communities[cid]["posts"],
+                "replies": communities[cid]["replies"],
+                "reactions": communities[cid]["reactions"],
+                "active_people": len(members),
+            }
+            for cid, members in community_people.items()
+        ],
+    )
+    _insert(
+        ObjectiveDay,
+        [
+            {
+                "day": day,
+                "week": week,
+                "objective_id": oid,
+                "items": objectives[oid]["items"],
+                "replies": objectives[oid]["replies"],
+                "reactions": objectives[oid]["reactions"],
+                "viewers": len(objective_viewers[oid]),
+            }
+            for oid in set(objectives) | set(objective_viewers)
+        ],
+    )
+    _insert(
+        ContributionDay,
+        [
+            {"day": day, "community_id": cid, "user_id": uid, "posts": c["posts"], "replies": c["replies"]}
+            for (cid, uid), c in contributions.items()
+        ],
+    )
+    db.session.flush()
+
+
+def _insert(model, rows: list[dict]) -> None:
+    if rows:
+        db.session.execute(insert(model), rows)
+
+
+def rollup_week(week: date) -> None:
+    """Rebuild a week's tables from its days: person_weeks, and distinct people reached per objective."""
+    db.session.execute(delete(PersonWeek).where(PersonWeek.week == week))
+    db.session.execute(delete(ObjectiveViewer).where(ObjectiveViewer.week == week))
+    sums = select(
+        PersonDay.week,
+        PersonDay.user_id,
+        func.sum(PersonDay.posts),
+        func.sum(PersonDay.replies),
+        func.sum(PersonDay.reactions),
+        func.sum(PersonDay.views),
+    ).where(PersonDay.week == week)
+    db.session.execute(
+        insert(PersonWeek).from_select(
+            ["week", "user_id", "posts", "replies", "reactions", "views"],
+            sums.group_by(PersonDay.week, PersonDay.user_id),
         )
-    if community_people:
-        db.session.execute(
-            insert(CommunityDay),
-            [
-                {
-                    "day": day,
-                    "week": week,
-                    "community_id": cid,
-                    "posts": communities[cid]["posts"],
-                    "replies": communities[cid]["replies"],
-                    "reactions": communities[cid]["reactions"],
-                    "active_people": len(members),
-                }
-                for cid, members in community_people.items()
-            ],
-        )
-    objective_ids = set(objectives) | set(objective_viewers)
-    if objective_ids:
-        db.session.execute(
-            insert(ObjectiveDay),
-            [
-                {
-                    "day": day,
-                    "week": week,
-                    "objective_id": oid,
-                    "items": objectives[oid]["items"],
-                    "replies": objectives[oid]["replies"],
-                    "reactions": objectives[oid]["reactions"],
-                    "viewers": len(objective_viewers[oid]),
-                }
-                for oid in objective_ids
-            ],
-        )
-    viewer_rows = [
-        {"day": day, "week": week, "objective_id": o, "user_id": u}
-        for o, us in objective_viewers.items()
-        for u in us
-    ]
-    if viewer_rows:
-        db.session.execute(insert(ObjectiveViewer), viewer_rows)
+    )
+    reached = (
+        select(literal(week), Post.objective_id, PostView.user_id)
+        .distinct()
+        .join(Post, Post.id == PostView.post_id)
+        .where(PostView.day >= week, PostView.day < week + timedelta(days=7), Post.objective_id.is_not(None))
+    )
+    db.session.execute(insert(ObjectiveViewer).from_select(["week", "objective_id", "user_id"], reached))
     db.session.flush()
 
 
 def rollup_range(since: date, until: date) -> int:
-    """Roll up every day from since to until (inclusive); returns how many days."""
-    day, done = since, 0
+    """Roll up every day from since to until (inclusive), then the weeks they fall in; returns days."""
+    day, done, touched = since, 0, set()
     while day <= until:
         rollup_day(day)
+        touched.add(monday(day))
         day += timedelta(days=1)
         done += 1
+    for week in sorted(touched):
+        rollup_week(week)
     return done
 
 

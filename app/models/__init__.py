@@ -7,11 +7,13 @@ from app.models.events import Event, SocketConnection
 from app.models.follows import ThreadFollow, TopicFollow, UserFollow
 from app.models.insights import (
     CommunityDay,
+    ContributionDay,
     Establishment,
     Milestone,
     ObjectiveDay,
     ObjectiveViewer,
     PersonDay,
+    PersonWeek,
     PostView,
     PostViewDay,
     RollupState,
@@ -36,12 +38,14 @@ from app.models.tokens import TOKEN_SCOPES, ApiToken
 
 __all__ = [
     "CommunityDay",
+    "ContributionDay",
     "Establishment",
     "Milestone",
     "ObjectiveDay",
     "ObjectiveTarget",
     "ObjectiveViewer",
     "PersonDay",
+    "PersonWeek",
     "PostView",
     "PostViewDay",
     "Question",

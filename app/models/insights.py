@@ -1,7 +1,7 @@
 """Insight data: raw post views, the daily roll-ups the dashboard reads, the HR establishment, milestones.
 
-The dashboard reads only the *_days tables and objective_viewers, never post_views, so its cost
-does not grow with how often people scroll.
+The dashboard reads only the roll-ups (the *_days and *_weeks tables and objective_viewers), never
+post_views, so its cost does not grow with how often people scroll.
 """
 
 from __future__ import annotations
@@ -85,17 +85,44 @@ class ObjectiveDay(Base):
 
 
 class ObjectiveViewer(Base):
-    """A person saw something tagged with an objective on a day: distinct "people reached" over any range."""
+    """A person saw something tagged with an objective in a week: distinct "people reached" over weeks."""
 
     __tablename__ = "objective_viewers"
-    __table_args__ = (Index("ix_objective_viewers_objective", "objective_id", "day", "user_id"),)
+    __table_args__ = (Index("ix_objective_viewers_objective", "objective_id", "week", "user_id"),)
 
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    week: Mapped[date] = mapped_column(Date, primary_key=True)
     objective_id: Mapped[int] = mapped_column(
         ForeignKey("objectives.id", ondelete="CASCADE"), primary_key=True
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    week: Mapped[date] = mapped_column(Date)
+
+
+class PersonWeek(Base):
+    """What one person did in a week (Monday to Sunday): person_days summed, for weekly figures."""
+
+    __tablename__ = "person_weeks"
+
+    week: Mapped[date] = mapped_column(Date, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    posts: Mapped[int] = mapped_column(default=0)
+    replies: Mapped[int] = mapped_column(default=0)
+    reactions: Mapped[int] = mapped_column(default=0)
+    views: Mapped[int] = mapped_column(default=0)
+
+
+class ContributionDay(Base):
+    """Posts and replies a person wrote in a community on a day (leadership updates and celebrations
+    aside): top contributors, counted only in communities the dashboard's viewer can read."""
+
+    __tablename__ = "contribution_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    community_id: Mapped[int] = mapped_column(
+        ForeignKey("communities.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    posts: Mapped[int] = mapped_column(default=0)
+    replies: Mapped[int] = mapped_column(default=0)
 
 
 class Establishment(Base):

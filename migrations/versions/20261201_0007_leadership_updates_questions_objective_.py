@@ -2,7 +2,7 @@
 
 Revision ID: 0007
 Revises: 0003
-Create Date: 2026-12-01 08:09:57.113268
+Create Date: 2026-12-01 08:45:40.065258
 """
 
 from alembic import op
@@ -46,6 +46,16 @@ def upgrade() -> None:
     with op.batch_alter_table('person_days', schema=None) as batch_op:
         batch_op.create_index('ix_person_days_user', ['user_id', 'day'], unique=False)
 
+    op.create_table('person_weeks',
+    sa.Column('week', sa.Date(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('posts', sa.Integer(), nullable=False),
+    sa.Column('replies', sa.Integer(), nullable=False),
+    sa.Column('reactions', sa.Integer(), nullable=False),
+    sa.Column('views', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_person_weeks_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('week', 'user_id', name=op.f('pk_person_weeks'))
+    )
     op.create_table('questions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('leader_id', sa.Integer(), nullable=False),
@@ -90,16 +100,15 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('objective_id', 'metric', name=op.f('pk_objective_targets'))
     )
     op.create_table('objective_viewers',
-    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('week', sa.Date(), nullable=False),
     sa.Column('objective_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('week', sa.Date(), nullable=False),
     sa.ForeignKeyConstraint(['objective_id'], ['objectives.id'], name=op.f('fk_objective_viewers_objective_id_objectives'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_objective_viewers_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('day', 'objective_id', 'user_id', name=op.f('pk_objective_viewers'))
+    sa.PrimaryKeyConstraint('week', 'objective_id', 'user_id', name=op.f('pk_objective_viewers'))
     )
     with op.batch_alter_table('objective_viewers', schema=None) as batch_op:
-        batch_op.create_index('ix_objective_viewers_objective', ['objective_id', 'day', 'user_id'], unique=False)
+        batch_op.create_index('ix_objective_viewers_objective', ['objective_id', 'week', 'user_id'], unique=False)
 
     op.create_table('question_votes',
     sa.Column('question_id', sa.Integer(), nullable=False),
@@ -123,6 +132,16 @@ def upgrade() -> None:
     with op.batch_alter_table('community_days', schema=None) as batch_op:
         batch_op.create_index('ix_community_days_community', ['community_id', 'day'], unique=False)
 
+    op.create_table('contribution_days',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('posts', sa.Integer(), nullable=False),
+    sa.Column('replies', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_contribution_days_community_id_communities'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_contribution_days_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('day', 'community_id', 'user_id', name=op.f('pk_contribution_days'))
+    )
     op.create_table('milestones',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=120), nullable=False),
@@ -252,6 +271,7 @@ def downgrade() -> None:
 
     op.drop_table('post_view_days')
     op.drop_table('milestones')
+    op.drop_table('contribution_days')
     with op.batch_alter_table('community_days', schema=None) as batch_op:
         batch_op.drop_index('ix_community_days_community')
 
@@ -272,6 +292,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_questions_asker_id'))
 
     op.drop_table('questions')
+    op.drop_table('person_weeks')
     with op.batch_alter_table('person_days', schema=None) as batch_op:
         batch_op.drop_index('ix_person_days_user')
 
