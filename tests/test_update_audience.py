@@ -243,3 +243,16 @@ def test_moving_into_the_unit_brings_the_update_with_it(app, client, login, worl
         db.session.commit()
     login(_user(app, world["ids"]["outsider"]))
     assert SECRET.encode() in client.get("/").data
+
+
+def test_the_dashboard_lists_an_update_only_to_those_in_its_audience(app, world):
+    from app.insights.filters import parse_filters
+    from app.insights.sections import build_section
+
+    with app.app_context(), app.test_request_context():
+        other_comms = factories.make_user(name="Other Comms", role="comms")
+        for viewer, listed in ((other_comms, False), (db.session.get(User, world["ids"]["senior"]), True)):
+            viewer.role = "comms"
+            filters = parse_filters({}, viewer)
+            titles = [r["label"] for r in build_section("updates", filters, viewer, 5).table("updates").rows]
+            assert (SECRET in titles) is listed, viewer.name

@@ -13,6 +13,7 @@ from app.insights.sections import Section, register_section
 from app.insights.tables import Column, Table, cell, link, percent
 from app.models import Post, Unit, Update, UpdateReceipt, User
 from app.people.services import unit_paths
+from app.permissions.updates import audience_clause
 
 FIGURES = ["recipients", "acknowledged", "seen", "not_yet"]
 
@@ -88,6 +89,7 @@ def updates_section(filters: Filters, viewer: User, minimum: int) -> Section:
                 Update.created_at >= filters.start_at,
                 Update.created_at < filters.end_at,
                 Post.status == "visible",
+                audience_clause(viewer),  # an update's title is for its audience only, here too
             )
             .order_by(Update.id.desc())
             .limit(50)
