@@ -23,6 +23,9 @@ BLUEPRINTS = (
     ("links", ("routes", "manage_routes")),
     ("identity", ("routes",)),
     ("proposals", ("routes", "actions", "admin_routes")),
+    ("objectives", ("routes",)),
+    ("insights", ("routes",)),
+    ("leadership", ("routes",)),
     ("api", ()),
     # After the API: the policy gate runs once bearer authentication has decided who is asking.
     ("policy", ("routes",)),

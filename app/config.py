@@ -56,6 +56,8 @@ class Config:
     ROSTER_FILE = os.environ.get("ROSTER_FILE", "").strip()
     ROSTER_SYNC_HOUR = int(os.environ.get("ROSTER_SYNC_HOUR", "2"))  # UTC hour after which it runs
     ROSTER_MAX_DEACTIVATE_PERCENT = float(os.environ.get("ROSTER_MAX_DEACTIVATE_PERCENT", "10"))
+    # How often the insights roll-up recomputes yesterday's and today's figures (the jobs worker runs it).
+    INSIGHTS_ROLLUP_SECONDS = int(os.environ.get("INSIGHTS_ROLLUP_SECONDS", "300"))
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))

@@ -9,6 +9,7 @@ from app.communities.services import all_staff, create_community
 from app.demo_content import seed_conversations
 from app.errors import ValidationError
 from app.extensions import db
+from app.leadership.demo import seed_leadership
 from app.models import Community, JoinRequest, Membership, Unit, User
 from app.moderation.demo import seed_moderation
 from app.notifications.services import notify
@@ -304,6 +305,7 @@ def seed_demo(only_if_empty: bool) -> dict | None:
     seed_conversations(people, communities, all_staff())
     seed_moderation(people, all_staff())
     seed_proposals(people, communities)
+    seed_leadership(people, communities)
     return {
         "password": DEMO_PASSWORD,
         "logins": [(people[key].email, label) for key, label in LOGINS],

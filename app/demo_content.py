@@ -9,20 +9,24 @@ from datetime import timedelta
 from app.extensions import db
 from app.feeds.follows import get_topic, set_following_person, set_following_topic
 from app.models import Community, Objective, Post, User, utcnow
+from app.objectives.services import create_objective
 from app.posts.replies import create_reply, react
 from app.posts.services import create_post
 
 # fmt: off
-# (name, owner, description)
+# (name, owner (a leader), description, targets the milestone rule checks)
 OBJECTIVES = [
-    ("Community safety", "gareth.hughes",
-     "Fewer victims, faster help: neighbourhood problem-solving, response times and repeat-victim care."),
+    ("Community safety", "helen.marsden",
+     "Fewer victims, faster help: neighbourhood problem-solving, response times and repeat-victim care.",
+     {"items": 25}),
     ("Public trust and confidence", "helen.marsden",
-     "People in Northshire believe we are fair, honest and on their side, and tell us when we are not."),
+     "People in Northshire believe we are fair, honest and on their side, and tell us when we are not.",
+     {"people_reached": 40}),
     ("Staff wellbeing", "david.okoro",
-     "Officers and staff who are looked after, listened to and able to do their best work."),
-    ("Digital transformation", "andrew.fleming",
-     "Tools that save time on the street and in the office: mobile data, body-worn video, the records move."),
+     "Officers and staff who are looked after, listened to and able to do their best work.", {}),
+    ("Digital transformation", "david.okoro",
+     "Tools that save time on the street and in the office: mobile data, body-worn video, the records move.",
+     {}),
 ]
 
 # (community or None for All staff, author, days ago, objective or None, body,
@@ -158,13 +162,19 @@ FOLLOWS = [
 
 
 def _objectives(people: dict[str, User]) -> dict[str, Objective]:
-    objectives = {}
-    for name, owner, description in OBJECTIVES:
-        objective = Objective(name=name, description=description, owner_id=people[owner].id)
-        db.session.add(objective)
-        objectives[name] = objective
-    db.session.flush()
-    return objectives
+    admin = people["andrew.fleming"]
+    return {
+        name: create_objective(
+            admin,
+            {
+                "name": name,
+                "owner_id": str(people[owner].id),
+                "description": description,
+                **{f"target_{metric}": str(value) for metric, value in targets.items()},
+            },
+        )
+        for name, owner, description, targets in OBJECTIVES
+    }
 
 
 def _backdate(post: Post, days_ago: float, replies: list, start) -> None:

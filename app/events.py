@@ -49,6 +49,11 @@ EVENT_NAMES = frozenset(
         "endorsement_updated",
         "suggestion_created",
         "suggestion_decided",
+        "update_acknowledged",
+        "question_asked",
+        "question_answered",
+        "question_upvoted",
+        "question_removed",
     }
 )
 
@@ -149,14 +154,21 @@ def visible_events(user: User, after: int = 0, limit: int = 500):
     from sqlalchemy import and_, or_
 
     from app.permissions import visible_community_ids
+    from app.permissions.updates import hidden_update_posts
 
+    about_post = Event.data["post_id"].as_integer()
     return (
         select(Event)
         .where(
             Event.id > after,
             or_(
                 Event.user_id == user.id,
-                and_(Event.user_id.is_(None), Event.community_id.in_(visible_community_ids(user))),
+                and_(
+                    Event.user_id.is_(None),
+                    Event.community_id.in_(visible_community_ids(user)),
+                    # events about a leadership update go to its audience only (realtime.push agrees)
+                    or_(about_post.is_(None), about_post.not_in(hidden_update_posts(user))),
+                ),
                 and_(Event.user_id.is_(None), Event.community_id.is_(None)),
             ),
         )

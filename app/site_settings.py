@@ -17,6 +17,8 @@ DEFAULTS = {
     "sso_only": "0",
     # The UTC date of the last nightly roster sync (app/identity/roster_job.py).
     "roster_synced_on": "",
+    # Insights: a unit or community with fewer people than this is shown only inside a larger total.
+    "insights_privacy_threshold": "5",
 }
 
 

@@ -60,8 +60,10 @@ from app.api import (  # noqa: E402,F401
     people,
     posts,
     proposals,
+    questions,
     replies,
     sessions,
+    updates,
 )
 
 limiter.limit(_rate_limit, key_func=auth.rate_limit_key)(bp)

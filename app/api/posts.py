@@ -9,6 +9,7 @@ from app.api.schemas import documented, list_of, ref
 from app.extensions import db
 from app.feeds.queries import decorate
 from app.models import REACTION_KINDS, Post
+from app.objectives.services import DEFAULT
 from app.permissions import access
 from app.posts import replies, services
 
@@ -26,7 +27,9 @@ def create_post():
     data = json_object()
     body = text_field(data, "body")
     community = services.get_community_by_id(current_user, optional_id(data, "community_id"))
-    post = services.create_post(current_user, body, community)
+    # absent: the community's default objective; null: none; an id: that objective
+    objective = optional_id(data, "objective_id") if "objective_id" in data else DEFAULT
+    post = services.create_post(current_user, body, community, objective)
     db.session.commit()
     return post_json(post), 201, {"Location": url_for("api.get_post", post_id=post.id)}
 

@@ -226,7 +226,16 @@ BODY_TEXT = {"type": "string", "minLength": 1, "maxLength": MAX_BODY}
 
 REQUESTS = {
     "PostCreate": _obj(
-        {"body": BODY_TEXT, "community_id": {**_ID, "description": "omit for All staff"}}, ["body"]
+        {
+            "body": BODY_TEXT,
+            "community_id": {**_ID, "description": "omit for All staff"},
+            "objective_id": {
+                "type": ["integer", "null"],
+                "minimum": 1,
+                "description": "omit for the community's default objective; null for none",
+            },
+        },
+        ["body"],
     ),
     "BodyEdit": _obj({"body": BODY_TEXT}),
     "Pin": _obj({"pinned": {"type": "boolean"}}),

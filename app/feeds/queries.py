@@ -7,8 +7,20 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 
 from app.extensions import db
-from app.models import Community, Membership, Post, PostTopic, Reaction, Topic, TopicFollow, User, UserFollow
-from app.permissions import has_role, visible_community_ids
+from app.models import (
+    Community,
+    Membership,
+    Post,
+    PostTopic,
+    Reaction,
+    Topic,
+    TopicFollow,
+    Update,
+    User,
+    UserFollow,
+)
+from app.permissions import has_role, post_visibility_clause, visible_community_ids
+from app.permissions.updates import hidden_update_posts
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -125,6 +137,7 @@ def paginate(
     exclude_pinned: bool = False,
 ) -> Page:
     """Older-than-cursor page of a feed, with reaction counts and the viewer's own reactions."""
+    stmt = stmt.where(post_visibility_clause(viewer))
     if cursor is not None:
         stmt = stmt.where(Post.id < cursor)
     if exclude_pinned:
@@ -134,9 +147,23 @@ def paginate(
     return decorate(viewer, items, items[-1].id if more and items else None)
 
 
+def visible_items(viewer: User, items: list[Post]) -> list[Post]:
+    """Drop leadership updates outside the viewer's audience (a query only if the list has updates)."""
+    update_ids = [p.id for p in items if p.kind == "update"]
+    if not update_ids:
+        return items
+    hidden = set(db.session.scalars(hidden_update_posts(viewer).where(Update.post_id.in_(update_ids))))
+    return [p for p in items if p.id not in hidden] if hidden else items
+
+
 def decorate(viewer: User, items: list[Post], next_cursor: int | None = None) -> Page:
-    """Attach reaction counts and the viewer's reactions to posts (two queries, whatever the count)."""
-    page = Page(items=items, next_cursor=next_cursor)
+    """Attach reaction counts and the viewer's reactions to posts (two queries, whatever the count).
+
+    Every list of posts shown to someone passes through here, so the update audience rule is
+    applied once more whatever query built the list (pinned posts, newer-posts partials).
+    """
+    page = Page(items=visible_items(viewer, items), next_cursor=next_cursor)
+    items = page.items
     ids = [p.id for p in items]
     if ids:
         for post_id, kind, count in db.session.execute(

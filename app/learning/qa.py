@@ -11,7 +11,7 @@ from app.extensions import db
 from app.forms import strip_control
 from app.learning import clock
 from app.learning.services import phase
-from app.models import LearningSession, QuestionVote, SessionQuestion, User
+from app.models import LearningSession, SessionQuestion, SessionQuestionVote, User
 from app.permissions import can_manage_session, can_see_session
 from app.sanitize import render
 
@@ -61,16 +61,16 @@ def my_votes(user: User, session: LearningSession) -> set[int]:
     """Which of the session's questions the person upvoted (one query)."""
     return set(
         db.session.scalars(
-            select(QuestionVote.question_id)
-            .join(SessionQuestion, SessionQuestion.id == QuestionVote.question_id)
-            .where(SessionQuestion.session_id == session.id, QuestionVote.user_id == user.id)
+            select(SessionQuestionVote.question_id)
+            .join(SessionQuestion, SessionQuestion.id == SessionQuestionVote.question_id)
+            .where(SessionQuestion.session_id == session.id, SessionQuestionVote.user_id == user.id)
         )
     )
 
 
 def has_voted(user: User, question: SessionQuestion) -> bool:
     """Whether the person upvoted this question."""
-    return db.session.get(QuestionVote, (question.id, user.id)) is not None
+    return db.session.get(SessionQuestionVote, (question.id, user.id)) is not None
 
 
 def get_question(user: User, question_id: int) -> tuple[SessionQuestion, LearningSession]:
@@ -129,12 +129,14 @@ def vote(user: User, question: SessionQuestion, session: LearningSession, up: bo
     if qa_state(session) != "open":
         raise ValidationError({"vote": "Voting is closed: the Q&A isn't open."})
     if up:
-        changed = insert_once(QuestionVote, question_id=question.id, user_id=user.id, created_at=clock.now())
+        changed = insert_once(
+            SessionQuestionVote, question_id=question.id, user_id=user.id, created_at=clock.now()
+        )
         delta = 1 if changed else 0
     else:
         gone = db.session.execute(
-            delete(QuestionVote).where(
-                QuestionVote.question_id == question.id, QuestionVote.user_id == user.id
+            delete(SessionQuestionVote).where(
+                SessionQuestionVote.question_id == question.id, SessionQuestionVote.user_id == user.id
             )
         )
         delta = -1 if gone.rowcount == 1 else 0

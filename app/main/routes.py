@@ -8,8 +8,9 @@ from sqlalchemy import text
 
 from app.extensions import db
 from app.feeds.follows import followed_ids
-from app.feeds.queries import home_feed
+from app.feeds.queries import Post, home_feed
 from app.feeds.routes import render_feed
+from app.leadership.updates import home_pins
 from app.main import bp
 from app.permissions import access
 from app.posts.views import writable_communities
@@ -18,11 +19,17 @@ from app.posts.views import writable_communities
 @bp.route("/")
 @access("signed_in")
 def home():
-    """The home feed: my communities, All staff, the people and topics I follow."""
+    """The home feed: my communities, All staff, the people and topics I follow; updates waiting for my
+    acknowledgement are pinned on top (and left out of the feed below until I acknowledge them)."""
     communities = writable_communities(current_user)
+    pins = home_pins(current_user)
+    feed = home_feed(current_user)
+    if pins.items:
+        feed = feed.where(Post.id.not_in([p.id for p in pins.items]))
     return render_feed(
         "main/home.html",
-        home_feed(current_user),
+        feed,
+        pins=pins,
         communities=communities,
         feed_community_ids=[c.id for c in communities],
         feed_author_ids=followed_ids(current_user),

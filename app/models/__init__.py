@@ -6,17 +6,31 @@ from app.models.communities import COMMUNITY_ROLES, VISIBILITIES, Community, Joi
 from app.models.events import Event, SocketConnection
 from app.models.follows import ThreadFollow, TopicFollow, UserFollow
 from app.models.identity import SsoIdentity
+from app.models.insights import (
+    CommunityDay,
+    ContributionDay,
+    Establishment,
+    Milestone,
+    ObjectiveDay,
+    ObjectiveViewer,
+    PersonDay,
+    PersonWeek,
+    PostView,
+    PostViewDay,
+    RollupState,
+)
+from app.models.leadership import Question, QuestionVote, Update, UpdateCommunity, UpdateReceipt, UpdateUnit
 from app.models.learning import (
     REMINDER_KINDS,
     RSVP_STATUSES,
     CalendarToken,
     LearningSession,
-    QuestionVote,
     SessionFeedback,
     SessionHost,
     SessionHostGrant,
     SessionMaterial,
     SessionQuestion,
+    SessionQuestionVote,
     SessionReminder,
     SessionRsvp,
 )
@@ -37,7 +51,7 @@ from app.models.moderation import (
 )
 from app.models.notification_settings import NotificationSettings
 from app.models.notifications import Notification
-from app.models.objectives import Objective
+from app.models.objectives import TARGET_METRICS, Objective, ObjectiveTarget
 from app.models.people import ROLES, STAFF_TYPES, Invitation, Setting, Unit, User
 from app.models.policy import SEVERITIES, PolicyAcceptance, PolicyClause, PolicyVersion
 from app.models.posts import (
@@ -83,6 +97,25 @@ __all__ = [
     "Strike",
     "TARGET_TYPES",
     "WatchedWord",
+    "CommunityDay",
+    "ContributionDay",
+    "Establishment",
+    "Milestone",
+    "ObjectiveDay",
+    "ObjectiveTarget",
+    "ObjectiveViewer",
+    "PersonDay",
+    "PersonWeek",
+    "PostView",
+    "PostViewDay",
+    "Question",
+    "QuestionVote",
+    "RollupState",
+    "TARGET_METRICS",
+    "Update",
+    "UpdateCommunity",
+    "UpdateReceipt",
+    "UpdateUnit",
     "ApiToken",
     "COUNTING_RULES",
     "DELIVERY_STATUSES",
@@ -113,7 +146,6 @@ __all__ = [
     "POST_STATUSES",
     "Post",
     "PostTopic",
-    "QuestionVote",
     "REACTION_KINDS",
     "REMINDER_KINDS",
     "RSVP_STATUSES",
@@ -140,6 +172,7 @@ __all__ = [
     "SessionHostGrant",
     "SessionMaterial",
     "SessionQuestion",
+    "SessionQuestionVote",
     "SessionReminder",
     "SessionRsvp",
     "Setting",

@@ -136,7 +136,7 @@ class SessionQuestion(Base):
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined")
 
 
-class QuestionVote(Base):
+class SessionQuestionVote(Base):
     """One upvote per person per question."""
 
     __tablename__ = "session_question_votes"

@@ -34,3 +34,19 @@ class Objective(Base):
             and (self.starts_on is None or self.starts_on <= day)
             and (self.ends_on is None or day <= self.ends_on)
         )
+
+
+# What a target counts: tagged items, distinct people who saw them, or replies and reactions on them.
+TARGET_METRICS = ("items", "people_reached", "engagement")
+
+
+class ObjectiveTarget(Base):
+    """A figure the admin wants celebrated when the objective passes it (e.g. 1,000 people reached)."""
+
+    __tablename__ = "objective_targets"
+
+    objective_id: Mapped[int] = mapped_column(
+        ForeignKey("objectives.id", ondelete="CASCADE"), primary_key=True
+    )
+    metric: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[int]

@@ -27,6 +27,8 @@ class Post(Base):
         Index("ix_posts_author_feed", "author_id", "status", "id"),
         Index("ix_posts_status_id", "status", "id"),
         Index("ix_posts_community_pinned", "community_id", "pinned_at"),
+        # The insights roll-up reads a day's posts, replies and reactions by time.
+        Index("ix_posts_created_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,7 +58,10 @@ class Reply(Base):
     """A reply in a post's thread."""
 
     __tablename__ = "replies"
-    __table_args__ = (Index("ix_replies_post_id_id", "post_id", "id"),)
+    __table_args__ = (
+        Index("ix_replies_post_id_id", "post_id", "id"),
+        Index("ix_replies_created_at", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
@@ -93,7 +98,10 @@ class Reaction(Base):
     """One reaction per person per post, changeable."""
 
     __tablename__ = "reactions"
-    __table_args__ = (Index("ix_reactions_post_kind", "post_id", "kind"),)
+    __table_args__ = (
+        Index("ix_reactions_post_kind", "post_id", "kind"),
+        Index("ix_reactions_created_at", "created_at"),
+    )
 
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)

@@ -10,6 +10,7 @@ from app.permissions.communities import (
     listed_communities,
     visible_community_ids,
 )
+from app.permissions.insights import can_see_insights
 from app.permissions.moderation import can_handle_case, can_view_decision, cases_visible_to, is_moderator
 from app.permissions.roles import has_role, is_admin
 from app.permissions.sessions import (
@@ -20,6 +21,13 @@ from app.permissions.sessions import (
     is_session_host,
     visible_sessions,
 )
+from app.permissions.updates import (
+    can_manage_update,
+    can_publish_updates,
+    can_see_update,
+    can_see_update_post,
+    post_visibility_clause,
+)
 
 __all__ = [
     "ACCESS_LEVELS",
@@ -27,21 +35,27 @@ __all__ = [
     "can_create_community",
     "can_grant_session_hosts",
     "can_handle_case",
-    "can_view_decision",
-    "cases_visible_to",
     "can_manage_community",
     "can_manage_session",
+    "can_manage_update",
+    "can_publish_updates",
     "can_schedule_sessions",
     "can_see_community",
     "can_see_content",
+    "can_see_insights",
     "can_see_session",
+    "can_see_update",
+    "can_see_update_post",
+    "can_view_decision",
+    "cases_visible_to",
     "community_role",
     "enforce_route_access",
     "has_role",
     "is_admin",
-    "is_session_host",
     "is_moderator",
+    "is_session_host",
     "listed_communities",
+    "post_visibility_clause",
     "visible_community_ids",
     "visible_sessions",
 ]

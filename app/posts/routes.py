@@ -7,6 +7,7 @@ from app.errors import ValidationError
 from app.extensions import db
 from app.feeds.queries import decorate
 from app.forms import optional_id
+from app.objectives.services import parse_choice
 from app.permissions import access
 from app.posts import bp, replies, services
 from app.posts.views import fetch_wants_fragment, render_card, safe_back, writable_communities
@@ -19,7 +20,8 @@ def create():
     try:
         community_id = optional_id(request.form.get("community_id"), "community_id")
         community = services.get_community_by_id(current_user, community_id)
-        post = services.create_post(current_user, request.form.get("body", ""), community)
+        objective = parse_choice(request.form.get("objective_id"))
+        post = services.create_post(current_user, request.form.get("body", ""), community, objective)
     except ValidationError as exc:
         if fetch_wants_fragment():
             return {"error": {"code": "validation_failed", "message": exc.message, "fields": exc.fields}}, 422

@@ -9,7 +9,8 @@ from app.extensions import db
 from app.forms import strip_control
 from app.models import Community, Post, Revision, ThreadFollow, User, utcnow
 from app.notifications.services import notify_many
-from app.permissions import can_manage_community, can_see_content, has_role
+from app.objectives.services import DEFAULT, objective_for_post
+from app.permissions import can_manage_community, can_see_content, can_see_update_post, has_role
 from app.posts import screening
 from app.posts.rendering import check_body, render_body, set_post_topics
 from app.sanitize import plain_text
@@ -27,8 +28,8 @@ def can_moderate(user: User, community: Community) -> bool:
 
 def can_see_post(user: User, post: Post) -> bool:
     """Readers of the community see visible and deleted (as a tombstone) posts; held or hidden ones
-    only their author and moderators."""
-    if not can_see_content(user, post.community):
+    only their author and moderators; a leadership update only its audience."""
+    if not can_see_content(user, post.community) or not can_see_update_post(user, post):
         return False
     if post.status in ("held", "hidden"):
         return post.author_id == user.id or can_moderate(user, post.community)
@@ -62,8 +63,12 @@ def follow_thread(user_id: int, post_id: int) -> None:
 def notify_mentions(
     author: User, post: Post, mentioned: dict[str, User], reply_id: int | None = None
 ) -> None:
-    """Notify the mentioned people who may read the post's community."""
-    readers = [u.id for u in mentioned.values() if can_see_content(u, post.community)]
+    """Notify the mentioned people who may read the post (its community, and an update's audience)."""
+    readers = [
+        u.id
+        for u in mentioned.values()
+        if can_see_content(u, post.community) and can_see_update_post(u, post)
+    ]
     notify_many(
         readers,
         "mention",
@@ -75,8 +80,11 @@ def notify_mentions(
     )
 
 
-def create_post(author: User, body: str, community: Community | None = None) -> Post:
-    """Write a post to a community (All staff by default); screening may hold it for review."""
+def create_post(
+    author: User, body: str, community: Community | None = None, objective: int | str | None = DEFAULT
+) -> Post:
+    """Write a post to a community (All staff by default), serving the chosen objective, else the
+    community's default (objective=None: none); screening may hold it for review."""
     body = strip_control(body)
     community = community or all_staff()
     errors = check_body(body)
@@ -84,6 +92,10 @@ def create_post(author: User, body: str, community: Community | None = None) -> 
         errors["community_id"] = (
             "This community is archived." if community.is_archived else "Join this community to post in it."
         )
+    try:
+        objective_id = objective_for_post(objective, community)
+    except ValidationError as exc:
+        errors |= exc.fields
     if errors:
         raise ValidationError(errors)
     hold = screening.screen(author, community, body)
@@ -95,6 +107,7 @@ def create_post(author: User, body: str, community: Community | None = None) -> 
         body_html=rendered.html,
         render_version=rendered.version,
         status="held" if hold else "visible",
+        objective_id=objective_id,
     )
     db.session.add(post)
     db.session.flush()

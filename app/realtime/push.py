@@ -8,7 +8,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.extensions import socketio
-from app.models import ApiToken, Community, Event, Membership, SocketConnection, User
+from app.models import ApiToken, Community, Event, Membership, SocketConnection, Update, User
+from app.permissions.updates import readers
 from app.realtime.identity import token_key
 from app.realtime.registry import cut_access
 
@@ -71,12 +72,47 @@ def readers_online(session: Session, community_id: int) -> list[str]:
     return [room(user_id) for user_id in session.scalars(stmt)]
 
 
-def audience(event: Event, session: Session, cache: dict[int, list[str]]) -> list[str] | None:
-    """The rooms an event goes to; None means everyone connected."""
+def _about_post(event: Event) -> int | None:
+    post_id = (event.data or {}).get("post_id")
+    return post_id if isinstance(post_id, int) and not isinstance(post_id, bool) else None
+
+
+def restricted_posts(session: Session, events: list[Event]) -> dict[int, Update]:
+    """The leadership updates these community events are about (one query for the batch)."""
+    ids = {_about_post(e) for e in events if e.user_id is None and e.community_id is not None} - {None}
+    if not ids:
+        return {}
+    return {u.post_id: u for u in session.scalars(select(Update).where(Update.post_id.in_(ids))).unique()}
+
+
+def update_readers_online(session: Session, update: Update) -> list[str]:
+    """Rooms of connected people in an update's audience (permissions.updates.readers)."""
+    stmt = (
+        select(SocketConnection.user_id)
+        .distinct()
+        .where(SocketConnection.user_id.in_(readers(update, session)))
+    )
+    return [room(user_id) for user_id in session.scalars(stmt)]
+
+
+def audience(
+    event: Event, session: Session, cache: dict, restricted: dict[int, Update] | None = None
+) -> list[str] | None:
+    """The rooms an event goes to; None means everyone connected.
+
+    Events about a leadership update (its post, replies, reactions) go only to its audience, even
+    though the post sits in All staff.
+    """
     if event.user_id is not None:
         return [room(event.user_id)]
     if event.community_id is None:
         return None
+    update = (restricted or {}).get(_about_post(event))
+    if update is not None:
+        key = ("update", update.id)
+        if key not in cache:
+            cache[key] = update_readers_online(session, update)
+        return cache[key]
     if event.community_id not in cache:
         cache[event.community_id] = readers_online(session, event.community_id)
     return cache[event.community_id]
@@ -84,8 +120,9 @@ def audience(event: Event, session: Session, cache: dict[int, list[str]]) -> lis
 
 def push_events(events: list[Event], session: Session) -> None:
     """Subscriber: cut sockets whose sessions ended, then emit each event once to its rooms."""
-    cache: dict[int, list[str]] = {}
-    deliveries = [(event, audience(event, session, cache)) for event in events]
+    cache: dict = {}
+    restricted = restricted_posts(session, events)
+    deliveries = [(event, audience(event, session, cache, restricted)) for event in events]
     cuts = [cut for cut in (sockets_to_cut(event, session) for event in events) if cut is not None]
     session.rollback()  # end the read transaction: on SQLite it would block cut_access's write
     for user_id, session_key in dict.fromkeys(cuts):

@@ -47,7 +47,7 @@
         if (response.status === 422) {
           return response.json().then(function (body) {
             var fields = body.error.fields || {};
-            showError(form, fields.body || fields.community_id || fields.kind || body.error.message);
+            showError(form, fields.body || fields.community_id || fields.objective_id || fields.kind || body.error.message);
           });
         }
         if (!response.ok) throw new Error(String(response.status));

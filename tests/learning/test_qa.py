@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.extensions import db
 from app.learning import qa
-from app.models import QuestionVote, SessionQuestion, User
+from app.models import SessionQuestion, SessionQuestionVote, User
 from tests import factories
 from tests.learning.helpers import WINTER_NOON, get, schedule
 from tests.realtime_helpers import SocketPool, received, sign_in
@@ -74,7 +74,7 @@ def test_asking_voting_once_and_answering_through_the_pages(app, client, login, 
     voter.post(f"/sessions/questions/{question_id}/vote", data={"up": "0"})
     with app.app_context():
         assert db.session.get(SessionQuestion, question_id).vote_count == 0
-        assert db.session.scalar(select(QuestionVote.user_id)) is None
+        assert db.session.scalar(select(SessionQuestionVote.user_id)) is None
 
     assert client.post(f"/sessions/questions/{question_id}/answered").status_code == 403  # members can't
     host = login(comms, app.test_client())
