@@ -103,3 +103,19 @@ def test_home_feed_costs_the_same_queries_for_5_or_40_posts(app, api, count_quer
     client.get("/me")
     five, forty = measure(5), measure(40)
     assert five == forty <= 8, (five, forty)
+
+
+def test_the_readme_lists_every_api_endpoint(app):
+    """README's API table is how operators find the API: every route must be in it, and no stale ones."""
+    import re
+    from pathlib import Path
+
+    from app.api.openapi import build_document
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `(GET|POST|PUT|PATCH|DELETE) (/[^`]*)` \|", readme, flags=re.M))
+    with app.app_context():
+        paths = build_document(app)["paths"]
+    routes = {(m.upper(), p.removeprefix("/api/v1")) for p, ops in paths.items() for m in ops}
+    assert routes - listed == set(), "add these to the README's API table"
+    assert listed - routes == set(), "these are in the README's API table but not in the app"
