@@ -118,6 +118,7 @@ def users_token(email: str, name: str, scope: str) -> None:
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     from app.jobs import jobs_cli
+    from app.mail import mail_cli
 
-    for group in (db_cli, demo_cli, users_cli, jobs_cli):
+    for group in (db_cli, demo_cli, users_cli, jobs_cli, mail_cli):
         app.cli.add_command(group)

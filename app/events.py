@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from flask import Flask, current_app
 from sqlalchemy import event as sa_event
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from app.extensions import db
@@ -38,6 +38,8 @@ EVENT_NAMES = frozenset(
 Handler = Callable[[list[Event], Session], None]
 _handlers: list[Handler] = []
 _PENDING = "rollcall_pending_events"
+# Any constant: the one PostgreSQL advisory lock that puts event inserts in commit order.
+EVENT_ORDER_LOCK = 7_262_011
 
 
 def subscribe(handler: Handler) -> Handler:
@@ -94,6 +96,29 @@ def replay(limit: int = 1000) -> int:
     return len(pending)
 
 
+def _before_commit(session: Session) -> None:
+    """On PostgreSQL, renumber the transaction's events just before commit, so seqs follow commit order.
+
+    A client catching up asks for "after seq N" (and an indexer keeps its place the same way): an
+    event numbered below N that commits after N was seen would never be replayed. SQLite has one
+    writer at a time, so its ids already follow commit order. PostgreSQL transactions draw ids
+    whenever they flush, so each takes the next ids again under one advisory lock held from here to
+    the commit (microseconds). Everything else is flushed first: whoever holds the lock needs no
+    row lock, so it can't deadlock with a transaction waiting for it.
+    """
+    pending = session.info.get(_PENDING)
+    if not pending or session.in_nested_transaction() or session.get_bind().dialect.name != "postgresql":
+        return
+    session.flush()
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_ORDER_LOCK})
+    fresh = session.scalars(
+        text("SELECT nextval(pg_get_serial_sequence('events', 'id')) FROM generate_series(1, :n)"),
+        {"n": len(pending)},
+    )
+    for row, new_id in zip(pending, sorted(fresh), strict=True):
+        row.id = new_id  # the ORM updates the primary key at the commit's flush
+
+
 def _after_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint was released (SQLAlchemy fires after_commit for it); the real commit is to come
@@ -112,6 +137,7 @@ def init_app(app: Flask) -> None:
     from app.db import AppSession
 
     if not sa_event.contains(AppSession, "after_commit", _after_commit):
+        sa_event.listen(AppSession, "before_commit", _before_commit)
         sa_event.listen(AppSession, "after_commit", _after_commit)
         sa_event.listen(AppSession, "after_soft_rollback", _after_soft_rollback)
 

@@ -5,6 +5,7 @@ from app.models.base import Base, UTCDateTime, utcnow
 from app.models.communities import COMMUNITY_ROLES, VISIBILITIES, Community, JoinRequest, Membership
 from app.models.events import Event, SocketConnection
 from app.models.follows import ThreadFollow, TopicFollow, UserFollow
+from app.models.mail import MAIL_STATUSES, OutgoingEmail
 from app.models.notification_settings import NotificationSettings
 from app.models.notifications import Notification
 from app.models.objectives import Objective
@@ -27,6 +28,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Event",
+    "MAIL_STATUSES",
     "NotificationSettings",
     "POST_KINDS",
     "POST_STATUSES",
@@ -48,6 +50,7 @@ __all__ = [
     "Membership",
     "Notification",
     "Objective",
+    "OutgoingEmail",
     "ROLES",
     "STAFF_TYPES",
     "Setting",

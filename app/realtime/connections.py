@@ -15,6 +15,7 @@ from app.extensions import db
 from app.models import User
 from app.realtime.identity import SESSION_KEY, identify
 from app.realtime.push import payload, room
+from app.realtime.queue import queue_live
 from app.realtime.registry import cut_access, register, unregister
 
 # A client that missed more than this reloads the page instead of replaying events one by one.
@@ -53,6 +54,9 @@ def on_connect(auth: dict | None = None) -> None:
 def _connect(auth: dict) -> None:
     if not same_origin():
         raise Refused("This origin may not connect.")
+    if not queue_live():
+        # Without the queue this socket would miss other processes' events: the browser retries.
+        raise Refused("Live updates are paused while the server reconnects.", {"retry": True})
     who = identify(auth)
     if who is None:
         raise Refused("Sign in to receive live updates.")
