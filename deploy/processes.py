@@ -67,10 +67,10 @@ class Child:
         raise StackError(f"{self.name} was not ready within {timeout:.0f}s; see {self.log}\n{self.tail()}")
 
     def signal(self, sig: int) -> None:
-        """Send a signal to its whole process group (gunicorn's arbiter and worker alike)."""
+        """Send a signal to the process (gunicorn's arbiter passes it on to its worker)."""
         if self.alive():
             try:
-                os.killpg(self.popen.pid, sig)
+                os.kill(self.popen.pid, sig)
             except ProcessLookupError:
                 pass
 
@@ -82,15 +82,18 @@ class Child:
         try:
             self.popen.wait(timeout)
         except subprocess.TimeoutExpired:
-            self.signal(signal.SIGKILL)
-            self.popen.wait(5)
+            self.kill()
         self._reap_group()
 
     def kill(self) -> None:
-        """kill -9 the process group, as a crash would, and reap it."""
-        self.signal(signal.SIGKILL)
-        if self.popen is not None:
-            self.popen.wait(10)
+        """kill -9 the whole process group (gunicorn's arbiter and worker alike), as a crash would."""
+        if self.popen is None:
+            return
+        try:
+            os.killpg(self.popen.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.popen.wait(10)
         self._reap_group()
 
     def _reap_group(self) -> None:

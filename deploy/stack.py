@@ -145,10 +145,8 @@ class Stack:
     def _web(self, index: int, port: int) -> Child:
         argv = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")]
         argv += ["-b", f"127.0.0.1:{port}", "--name", f"rollcall-web-{index}"]
-        # SIGINT is gunicorn's quick shutdown: open WebSockets would hold a graceful one for its timeout.
-        return self._child(
-            f"web-{index}", argv, ready=http_ok(f"http://127.0.0.1:{port}/healthz"), stop_signal=signal.SIGINT
-        )
+        # Stopped with SIGTERM, as systemd does: gunicorn.conf.py closes the sockets, requests finish.
+        return self._child(f"web-{index}", argv, ready=http_ok(f"http://127.0.0.1:{port}/healthz"))
 
     def _jobs(self) -> Child:
         argv = [sys.executable, "-m", "flask", "jobs", "run", "--interval", str(self.config.jobs_interval)]

@@ -17,6 +17,7 @@ from tests.reliability.infra import (
     PrivatePostgres,
     PrivateRedis,
     _pg_bindir,
+    make_people,
     require,
     require_stack_tools,
     start_stack,
@@ -24,6 +25,7 @@ from tests.reliability.infra import (
 
 HERE = Path(__file__).resolve().parent
 _databases = itertools.count(1)
+SHARED_PEOPLE = 20
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -61,11 +63,18 @@ def stack_database(request, tmp_path):
 
 @dataclass
 class Running:
-    """A started stack with its private Redis (and, for the mail tests, a port for SMTP)."""
+    """A started stack with its private Redis, a port for SMTP, and people with write tokens."""
 
     stack: Stack
     redis: PrivateRedis
     smtp_port: int
+    people: list[dict]
+
+    def take(self, count: int) -> list[dict]:
+        """People no other test has used (one process creates them all: each costs an app start)."""
+        taken, self.people = self.people[:count], self.people[count:]
+        assert len(taken) == count, "SHARED_PEOPLE is too small for the tests using shared_stack"
+        return taken
 
 
 @pytest.fixture(scope="package")
@@ -81,6 +90,7 @@ def shared_stack(tmp_path_factory, request):
         database_url = f"sqlite:///{state / 'rollcall.db'}"
     queue = PrivateRedis().start()
     smtp_port = free_port()
+    stack = None
     try:
         stack = start_stack(
             state,
@@ -92,9 +102,8 @@ def shared_stack(tmp_path_factory, request):
             MAIL_RETRY_BASE_SECONDS="0.5",
             MAIL_RETRY_MAX_SECONDS="1",
         )
-    except BaseException:
+        yield Running(stack, queue, smtp_port, make_people(stack, SHARED_PEOPLE, "shared"))
+    finally:
+        if stack is not None:
+            stack.stop()
         queue.stop()
-        raise
-    yield Running(stack, queue, smtp_port)
-    stack.stop()
-    queue.stop()

@@ -7,8 +7,10 @@ SOAK=1 (`make soak`) runs the full sizes the issue names.
 """
 
 import http.client
+import http.cookiejar
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -16,6 +18,9 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -313,6 +318,41 @@ class Api:
                 return items
 
 
+class Browser:
+    """A cookie-keeping HTTP client that fills in the CSRF token like a browser submitting a form."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+
+    def get(self, path: str, headers: dict | None = None) -> tuple[int, str]:
+        """(status, body) of a GET, errors included."""
+        return self._open(urllib.request.Request(self.base + path, headers=headers or {}))
+
+    def submit(self, form_path: str, data: dict, action: str | None = None) -> tuple[int, str]:
+        """Load the form's page, then post `data` with the page's CSRF token."""
+        status, page = self.get(form_path)
+        assert status == 200, (status, page[:300])
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        body = urllib.parse.urlencode({**data, "csrf_token": token}).encode()
+        return self._open(urllib.request.Request(self.base + (action or form_path), data=body))
+
+    def sign_in(self, email: str, password: str = PASSWORD) -> None:
+        """Sign in through /login."""
+        status, page = self.submit("/login", {"email": email, "password": password})
+        assert status == 200 and 'name="password"' not in page, (status, page[:300])  # left the form
+
+    def _open(self, request: urllib.request.Request) -> tuple[int, str]:
+        try:
+            with self.opener.open(request, timeout=15) as response:
+                return response.status, response.read().decode(errors="replace")
+        except urllib.error.HTTPError as exc:
+            with exc:
+                return exc.code, exc.read().decode(errors="replace")
+
+
 class Listener:
     """A python-socketio client that remembers every event by seq and resumes from the last one."""
 
@@ -322,8 +362,10 @@ class Listener:
         self.connects = 0
         self.lock = threading.Lock()
         self.client = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
+        self.refusals: list = []
         self.client.on("*", self._on_event)
         self.client.on("connect", self._on_connect)
+        self.client.on("connect_error", self.refusals.append)
 
     def _on_connect(self) -> None:
         self.connects += 1
@@ -334,15 +376,27 @@ class Listener:
                 self.events[data["seq"]] = (name, data)
 
     def _auth(self) -> dict:
-        # Called at every (re)connect: the server replays what this client missed since then.
+        # Called at every (re)connect: the server replays what this client missed since then (a page
+        # would send the seq it was rendered at; a listener that heard nothing yet starts from 0).
         with self.lock:
-            last = max(self.events, default=None)
-        return {"token": self.token, **({"last_seq": last} if last is not None else {})}
+            return {"token": self.token, "last_seq": max(self.events, default=0)}
 
     def connect(self) -> "Listener":
         """Connect (through nginx) over the chosen transport."""
         self.client.connect(self.url, auth=self._auth, transports=[self.transport], wait_timeout=15)
         return self
+
+    def connect_when_accepted(self, timeout: float) -> None:
+        """Keep trying to connect, as realtime.js does after a refusal with {retry: true}."""
+
+        def attempt() -> bool:
+            try:
+                self.connect()
+            except (socketio.exceptions.ConnectionError, ValueError):  # refused, or still closing
+                return False
+            return True
+
+        wait_for(attempt, timeout, "the server to accept live connections again", interval=0.5)
 
     def post_ids(self) -> set[int]:
         """Ids of every post_created heard."""

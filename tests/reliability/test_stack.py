@@ -5,22 +5,19 @@ and over long-polling; polling stays on one process (sticky); static files come 
 rate limits count across processes.
 """
 
-import http.cookiejar
 import re
 import time
-import urllib.error
-import urllib.parse
 import urllib.request
 
 import pytest
 
-from tests.reliability.infra import PASSWORD, Api, Listener, make_people, wait_for
+from tests.reliability.infra import PASSWORD, Api, Browser, Listener, wait_for
 
 
 @pytest.fixture(scope="module")
 def people(shared_stack):
     """A writer and a reader with write tokens."""
-    return make_people(shared_stack.stack, 2, "stack")
+    return shared_stack.take(2)
 
 
 def upstreams_for(stack, marker: str) -> set[str]:
@@ -75,33 +72,14 @@ def test_nginx_serves_static_files_and_pages(shared_stack):
     assert upstreams_for(stack, "GET /static/js/realtime.js") == {"-"}  # never reached gunicorn
 
 
-def _browser(base: str) -> urllib.request.OpenerDirector:
-    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-
-
-def _failed_sign_in(opener, base: str, email: str) -> int:
-    with opener.open(f"{base}/login", timeout=10) as response:
-        token = re.search(r'name="csrf_token" value="([^"]+)"', response.read().decode()).group(1)
-    data = urllib.parse.urlencode(
-        {"email": email, "password": "wrong " + PASSWORD, "csrf_token": token}
-    ).encode()
-    try:
-        with opener.open(f"{base}/login", data=data, timeout=10) as response:
-            return response.status
-    except urllib.error.HTTPError as exc:
-        exc.close()
-        return exc.code
-
-
 def test_rate_limits_count_across_processes(shared_stack, people):
     stack = shared_stack.stack
     email = people[0]["email"]
     ports = stack.web_ports
-    openers = {port: _browser(f"http://127.0.0.1:{port}") for port in ports}
+    browsers = {port: Browser(f"http://127.0.0.1:{port}") for port in ports}
     # Five failed sign-ins a minute per account, spread over both processes: the sixth is refused
     # wherever it lands, because the count lives in Redis (in-memory limits would allow ten).
-    statuses = [
-        _failed_sign_in(openers[ports[n % 2]], f"http://127.0.0.1:{ports[n % 2]}", email) for n in range(6)
-    ]
+    wrong = {"email": email, "password": "wrong " + PASSWORD}
+    statuses = [browsers[ports[n % 2]].submit("/login", wrong)[0] for n in range(6)]
     assert statuses[:5] == [422] * 5, statuses
     assert statuses[5] == 429, statuses
