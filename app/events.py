@@ -5,6 +5,7 @@ events still marked undispatched are replayed on start and by `flask jobs tick`.
 """
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from flask import Flask, current_app
 from sqlalchemy import event as sa_event
@@ -12,7 +13,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.models import Event, User
+from app.models import Event, User, utcnow
 
 # Every event name the product uses, `<noun>_<past_verb>`; record() refuses others.
 EVENT_NAMES = frozenset(
@@ -38,6 +39,8 @@ EVENT_NAMES = frozenset(
 Handler = Callable[[list[Event], Session], None]
 _handlers: list[Handler] = []
 _PENDING = "rollcall_pending_events"
+# How long a replayed event is also sent to reconnecting clients that have seen later seqs.
+LATE_WINDOW = timedelta(minutes=10)
 # Any constant: the one PostgreSQL advisory lock that puts event inserts in commit order.
 EVENT_ORDER_LOCK = 7_262_011
 
@@ -92,6 +95,13 @@ def replay(limit: int = 1000) -> int:
         pending = list(
             session.scalars(select(Event).where(Event.dispatched.is_(False)).order_by(Event.id).limit(limit))
         )
+    if pending:
+        # Marked before the push: a client that was away when a later seq reached it, and that
+        # reconnects from now on, is sent these too (see late_events).
+        with Session(bind=db.engine) as session:
+            ids = [e.id for e in pending]
+            session.execute(update(Event).where(Event.id.in_(ids)).values(replayed_at=utcnow()))
+            session.commit()
     dispatch(pending)
     return len(pending)
 
@@ -142,22 +152,37 @@ def init_app(app: Flask) -> None:
         sa_event.listen(AppSession, "after_soft_rollback", _after_soft_rollback)
 
 
-def visible_events(user: User, after: int = 0, limit: int = 500):
-    """Events after a seq that the person may see: their communities' readable ones and their own."""
+def _visible_to(user: User):
+    """Events the person may see: their communities' readable ones, their own, and everyone's."""
     from sqlalchemy import and_, or_
 
     from app.permissions import visible_community_ids
 
-    return (
-        select(Event)
-        .where(
-            Event.id > after,
-            or_(
-                Event.user_id == user.id,
-                and_(Event.user_id.is_(None), Event.community_id.in_(visible_community_ids(user))),
-                and_(Event.user_id.is_(None), Event.community_id.is_(None)),
-            ),
+    return select(Event).where(
+        or_(
+            Event.user_id == user.id,
+            and_(Event.user_id.is_(None), Event.community_id.in_(visible_community_ids(user))),
+            and_(Event.user_id.is_(None), Event.community_id.is_(None)),
         )
+    )
+
+
+def visible_events(user: User, after: int = 0, limit: int = 500):
+    """Events after a seq that the person may see: their communities' readable ones and their own."""
+    return _visible_to(user).where(Event.id > after).order_by(Event.id).limit(limit)
+
+
+def late_events(user: User, after: int, limit: int = 500):
+    """Events at or below a seq that the person may see and that were replayed in the last minutes.
+
+    A crash can leave event N committed but unpushed while N+1 reaches a client; N is pushed
+    later, by replay. A client that was away at that moment and reconnects with "after N+1" would
+    never get N: catch-up sends these as well (clients ignore seqs they already have).
+    """
+    recent = utcnow() - LATE_WINDOW
+    return (
+        _visible_to(user)
+        .where(Event.id <= after, Event.replayed_at >= recent)
         .order_by(Event.id)
         .limit(limit)
     )

@@ -10,7 +10,7 @@ from socketio.exceptions import ConnectionRefusedError as Refused
 from sqlalchemy.orm import Session
 
 from app.db import write_intent
-from app.events import visible_events
+from app.events import late_events, visible_events
 from app.extensions import db
 from app.models import User
 from app.realtime.identity import SESSION_KEY, identify
@@ -36,7 +36,8 @@ def catch_up(user: User, after: int) -> None:
         if len(missed) > CATCH_UP_LIMIT:
             emit("resync_required", {"after": after})
             return
-        for event in missed:
+        late = list(own.scalars(late_events(user, after, limit=CATCH_UP_LIMIT)))
+        for event in sorted({e.id: e for e in late + missed}.values(), key=lambda e: e.id):
             emit(event.name, payload(event))
 
 

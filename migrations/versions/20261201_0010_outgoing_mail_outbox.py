@@ -1,4 +1,4 @@
-"""Outgoing mail outbox: messages queued in the transaction, retried until delivered
+"""Outgoing mail outbox (queued in the transaction, retried until delivered); events record when replayed
 
 Revision ID: 0010
 Revises: 0003
@@ -34,8 +34,16 @@ def upgrade() -> None:
     with op.batch_alter_table('outgoing_emails', schema=None) as batch_op:
         batch_op.create_index('ix_outgoing_emails_due', ['status', 'next_attempt_at'], unique=False)
 
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('replayed_at', app.models.base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.create_index('ix_events_replayed_at', ['replayed_at'], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.drop_index('ix_events_replayed_at')
+        batch_op.drop_column('replayed_at')
+
     with op.batch_alter_table('outgoing_emails', schema=None) as batch_op:
         batch_op.drop_index('ix_outgoing_emails_due')
 

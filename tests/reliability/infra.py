@@ -182,6 +182,23 @@ class PrivatePostgres:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def upstreams_for(stack: Stack, marker: str) -> set[str]:
+    """Which gunicorn addresses nginx sent the logged requests containing `marker` to ("-": none)."""
+    log = (stack.state / "logs" / "nginx-access.log").read_text()
+    return set(re.findall(rf"{re.escape(marker)}.*upstream=(\S+)", log))
+
+
+def process_for_loopback(stack: Stack) -> str:
+    """The web process (web-1, web-2 …) nginx's ip_hash gives clients on 127.0.0.1, such as a
+    Listener's WebSocket (nginx logs a WebSocket only when it closes, so ask with a probe request)."""
+    probe = f"probe={time.monotonic_ns()}"
+    with urllib.request.urlopen(f"{stack.url}/healthz?{probe}", timeout=10) as response:
+        assert response.status == 200
+    # nginx writes the log line just after answering: wait for it.
+    [address] = wait_for(lambda: upstreams_for(stack, probe), 5, "nginx to log the probe")
+    return f"web-{stack.web_ports.index(int(address.rsplit(':', 1)[1])) + 1}"
+
+
 def wait_for(check, timeout: float, what: str, interval: float = 0.1):
     """Poll until check() is truthy; returns its value or fails saying what never happened."""
     deadline = time.monotonic() + timeout

@@ -5,25 +5,18 @@ and over long-polling; polling stays on one process (sticky); static files come 
 rate limits count across processes.
 """
 
-import re
 import time
 import urllib.request
 
 import pytest
 
-from tests.reliability.infra import PASSWORD, Api, Browser, Listener, wait_for
+from tests.reliability.infra import PASSWORD, Api, Browser, Listener, upstreams_for, wait_for
 
 
 @pytest.fixture(scope="module")
 def people(shared_stack):
     """A writer and a reader with write tokens."""
     return shared_stack.take(2)
-
-
-def upstreams_for(stack, marker: str) -> set[str]:
-    """Which gunicorn ports nginx sent the requests whose line contains `marker` to."""
-    log = (stack.state / "logs" / "nginx-access.log").read_text()
-    return set(re.findall(rf"{re.escape(marker)}.*upstream=(\S+)", log))
 
 
 @pytest.mark.parametrize("transport", ["websocket", "polling"])
@@ -58,7 +51,7 @@ def test_long_polling_stays_with_one_process(shared_stack, people):
     finally:
         listener.close()
     # Every request of that Engine.IO session went to the same gunicorn process: ip_hash at work.
-    assert len(upstreams_for(stack, f"sid={sid}")) == 1
+    assert len(wait_for(lambda: upstreams_for(stack, f"sid={sid}"), 5, "nginx's log of the polls")) == 1
 
 
 def test_nginx_serves_static_files_and_pages(shared_stack):
@@ -69,7 +62,8 @@ def test_nginx_serves_static_files_and_pages(shared_stack):
     with urllib.request.urlopen(f"{stack.url}/login", timeout=5) as response:
         assert response.status == 200 and b"Sign in" in response.read()
         assert "Content-Security-Policy" in response.headers
-    assert upstreams_for(stack, "GET /static/js/realtime.js") == {"-"}  # never reached gunicorn
+    served_by = wait_for(lambda: upstreams_for(stack, "GET /static/js/realtime.js"), 5, "nginx's log line")
+    assert served_by == {"-"}  # never reached gunicorn
 
 
 def test_rate_limits_count_across_processes(shared_stack, people):
