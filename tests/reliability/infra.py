@@ -370,11 +370,26 @@ class Browser:
                 return exc.code, exc.read().decode(errors="replace")
 
 
-class Listener:
-    """A python-socketio client that remembers every event by seq and resumes from the last one."""
+def newest_seq(api: "Api") -> int:
+    """The newest seq this person may see (what a freshly rendered page would start from)."""
+    status, body = api.request("GET", "/api/v1/events?after=0&limit=1")
+    assert status == 200, body
+    after = body["last_seq"]
+    while body.get("has_more"):
+        status, body = api.request("GET", f"/api/v1/events?after={after}&limit=100")
+        after = body["last_seq"]
+    return after
 
-    def __init__(self, url: str, token: str, transport: str = "websocket") -> None:
-        self.url, self.token, self.transport = url, token, transport
+
+class Listener:
+    """A python-socketio client that remembers every event by seq and resumes from the last one.
+
+    Over long-polling, python-engineio's client refuses a response carrying more than 16 packets,
+    so a polling client must not start with a long catch-up (browsers use WebSocket only).
+    """
+
+    def __init__(self, url: str, token: str, transport: str = "websocket", after: int = 0) -> None:
+        self.url, self.token, self.transport, self.after = url, token, transport, after
         self.events: dict[int, tuple[str, dict]] = {}
         self.connects = 0
         self.lock = threading.Lock()
@@ -394,9 +409,9 @@ class Listener:
 
     def _auth(self) -> dict:
         # Called at every (re)connect: the server replays what this client missed since then (a page
-        # would send the seq it was rendered at; a listener that heard nothing yet starts from 0).
+        # would send the seq it was rendered at; a listener that heard nothing yet starts from `after`).
         with self.lock:
-            return {"token": self.token, "last_seq": max(self.events, default=0)}
+            return {"token": self.token, "last_seq": max(self.events, default=self.after)}
 
     def connect(self) -> "Listener":
         """Connect (through nginx) over the chosen transport."""

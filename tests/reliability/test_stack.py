@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from tests.reliability.infra import PASSWORD, Api, Browser, Listener, upstreams_for, wait_for
+from tests.reliability.infra import PASSWORD, Api, Browser, Listener, newest_seq, upstreams_for, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,9 @@ def people(shared_stack):
 def test_a_post_on_either_process_reaches_a_socket_held_by_the_other(shared_stack, people, transport):
     stack = shared_stack.stack
     writer, reader = people
-    listener = Listener(stack.url, reader["token"], transport).connect()
+    with Api(stack.config.port, reader["token"]) as api:
+        start = newest_seq(api)  # as a page would: catch up from now, not from the first post
+    listener = Listener(stack.url, reader["token"], transport, after=start).connect()
     try:
         assert listener.client.transport() == transport
         latencies = []
@@ -44,7 +46,9 @@ def test_a_post_on_either_process_reaches_a_socket_held_by_the_other(shared_stac
 
 def test_long_polling_stays_with_one_process(shared_stack, people):
     stack = shared_stack.stack
-    listener = Listener(stack.url, people[1]["token"], "polling").connect()
+    with Api(stack.config.port, people[1]["token"]) as api:
+        start = newest_seq(api)
+    listener = Listener(stack.url, people[1]["token"], "polling", after=start).connect()
     try:
         time.sleep(0.5)  # a few polls
         sid = listener.client.eio.sid
