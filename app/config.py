@@ -24,6 +24,9 @@ class Config:
     # Seconds to wait for PostgreSQL to answer a new connection before the page says "unavailable".
     DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+    # The jobs worker replays undispatched events only once they are this old: younger ones are
+    # still being dispatched by the process that committed them (a replay would push them twice).
+    EVENT_REPLAY_GRACE_SECONDS = float(os.environ.get("EVENT_REPLAY_GRACE_SECONDS", "5"))
     # How often each server process checks that the message queue still carries its messages.
     SOCKETIO_QUEUE_CHECK_SECONDS = float(os.environ.get("SOCKETIO_QUEUE_CHECK_SECONDS", "1"))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -83,6 +86,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast for tests only
+    EVENT_REPLAY_GRACE_SECONDS = 0.0  # tests replay what they just left undispatched
     SERVER_NAME = None
 
 

@@ -88,13 +88,12 @@ def dispatch(events: list[Event]) -> None:
         session.commit()
 
 
-def replay(limit: int = 1000) -> int:
-    """Dispatch events committed but never dispatched (after a crash); returns how many."""
+def replay(limit: int = 1000, min_age: timedelta = timedelta(0)) -> int:
+    """Dispatch events committed but never dispatched (after a crash), at least min_age old."""
     # Its own short session: the caller's session may hold an old snapshot (SQLite WAL).
     with Session(bind=db.engine, expire_on_commit=False) as session:
-        pending = list(
-            session.scalars(select(Event).where(Event.dispatched.is_(False)).order_by(Event.id).limit(limit))
-        )
+        stmt = select(Event).where(Event.dispatched.is_(False), Event.created_at <= utcnow() - min_age)
+        pending = list(session.scalars(stmt.order_by(Event.id).limit(limit)))
     if pending:
         # Marked before the push: a client that was away when a later seq reached it, and that
         # reconnects from now on, is sent these too (see late_events).

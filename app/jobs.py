@@ -6,6 +6,7 @@ Later issues register reminders and digests here with @task("name").
 import signal
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -40,7 +41,7 @@ def task(name: str) -> Callable[[Task], Task]:
 @task("replay_events")
 def replay_events() -> int:
     """Dispatch events committed but never dispatched (a crash, or a subscriber that failed)."""
-    return events.replay()
+    return events.replay(min_age=timedelta(seconds=current_app.config["EVENT_REPLAY_GRACE_SECONDS"]))
 
 
 def tick(app: Flask) -> dict[str, int | None | Exception]:

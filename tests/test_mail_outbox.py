@@ -87,10 +87,10 @@ def make_due(app) -> None:
 
 
 def test_a_committed_message_goes_at_once_to_the_outbox_folder(app):
-    [email_id] = queue(app, to="new.starter@example.police.uk")
+    [email_id] = queue(app, to="outbox.folder@example.police.uk")
     [row] = rows(app)
     assert (row.id, row.status, row.attempts, row.sent_at is not None) == (email_id, "sent", 1, True)
-    [message] = outbox_messages(Path(app.config["OUTBOX_DIR"]), "new.starter@example.police.uk")
+    [message] = outbox_messages(Path(app.config["OUTBOX_DIR"]), "outbox.folder@example.police.uk")
     assert message["Message-ID"] == row.message_id and message["Subject"] == "Subject 0"
 
 

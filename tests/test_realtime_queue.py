@@ -19,7 +19,7 @@ class FakeServer:
 
     def __init__(self) -> None:
         self.disconnected: list[str] = []
-        self.logger = logging.getLogger("socketio.server")
+        self.logger = logging.getLogger("socketio.server")  # python-socketio's own messages
 
     def disconnect(self, sid, namespace=None, ignore_queue=False):
         assert ignore_queue, "a process must not route its own disconnects through the dead queue"

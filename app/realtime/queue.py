@@ -9,6 +9,7 @@ and once heartbeats flow again connections are accepted and catch up from their 
 """
 
 import json
+import logging
 import threading
 import time
 
@@ -18,6 +19,8 @@ from flask import Flask
 
 from app.extensions import socketio as flask_socketio
 
+# Not python-socketio's logger: it logs errors only unless told otherwise, and these are warnings.
+log = logging.getLogger(__name__)
 CHANNEL = "flask-socketio"  # Flask-SocketIO's default channel: every process must use the same one
 MISSED_CHECKS = 3
 
@@ -63,9 +66,9 @@ class WatchedRedisManager(socketio.RedisManager):
         if live != self.live:
             self.live = live
             if live:
-                self._get_logger().warning("Message queue is back: accepting live connections again.")
+                log.warning("Message queue is back: accepting live connections again.")
             else:
-                self._get_logger().warning("Message queue unreachable: pausing live updates.")
+                log.warning("Message queue unreachable: pausing live updates.")
                 self.disconnect_local()
         return live
 

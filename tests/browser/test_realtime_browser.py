@@ -20,7 +20,9 @@ def start_realtime(page: Page) -> None:
 
 def write(live_server, fn, *args):
     """Run a service in the live app (as its own request would) and commit; returns the result's id."""
-    with live_server.app.app_context():
+    # As a writer (BEGIN IMMEDIATE), as the app's own POST requests are: a socket registering at the
+    # same moment would otherwise make this read-then-write transaction fail with "database is locked".
+    with live_server.writing():
         result = fn(*args)
         db.session.commit()
         return getattr(result, "id", result)
