@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+PROD_PORT ?= 8000
 
-.PHONY: run test test-fast test-browser lint audit format install install-dev migrate seed clean
+.PHONY: run run-prod test test-fast test-browser soak lint audit format install install-dev migrate seed clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -33,6 +34,12 @@ run: seed
 	@echo "Rollcall on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/python wsgi.py
 
+# The production stack on loopback: nginx (ip_hash) -> N gunicorn processes -> Redis, plus the jobs
+# worker; PostgreSQL when DATABASE_URL is set, else SQLite (WAL). Ctrl-C stops everything.
+# PROD_PORT (default 8000), WEB_PROCESSES (default: one per core), WEB_THREADS, REDIS_PORT override.
+run-prod: seed
+	$(BIN)/python -m deploy.stack --port $(PROD_PORT) --no-seed
+
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -42,16 +49,20 @@ test-fast: install-dev
 test-browser: install-dev
 	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
+# The reliability tests at full size (2,000 posts and replies, 8 writers); CI runs them small.
+soak: install-dev
+	SOAK=1 REQUIRE_STACK=1 $(BIN)/python -m pytest -m stack $(PYTEST_ARGS) tests/reliability tests/browser/test_realtime_outage.py
+
 lint: install-dev
-	$(BIN)/ruff check app tests bench
-	$(BIN)/ruff format --check app tests bench
+	$(BIN)/ruff check app tests deploy
+	$(BIN)/ruff format --check app tests deploy
 
 audit: install-dev
 	$(BIN)/python .ci/audit.py requirements.txt
 
 format: install-dev
-	$(BIN)/ruff format app tests bench
-	$(BIN)/ruff check --fix app tests bench
+	$(BIN)/ruff format app tests deploy
+	$(BIN)/ruff check --fix app tests deploy
 
 clean:
 	rm -rf $(VENV) instance search_index/*[!.gitkeep]

@@ -4,6 +4,7 @@ import os
 from importlib import import_module
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import CONFIGS, INSTANCE
 from app.extensions import csrf, db, limiter, login_manager, socketio
@@ -49,17 +50,18 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
         raise RuntimeError("SECRET_KEY must be set (see README: Configuration)")
 
     from app.forms import IdConverter
+    from app.realtime.queue import queue_options
 
     app.url_map.converters["int"] = IdConverter
+    if proxies := app.config["TRUSTED_PROXIES"]:  # behind nginx: the client's address and scheme come from it
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     db.init_app(app)
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
-    socketio.init_app(
-        app, message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"], cors_allowed_origins=[app.config["BASE_URL"]]
-    )
+    socketio.init_app(app, cors_allowed_origins=[app.config["BASE_URL"]], **queue_options(app))
 
-    from app import cli, events, templating
+    from app import cli, events, mail, templating
     from app.auth import idle
     from app.errors import register_error_handlers
     from app.jobs import replay_pending
@@ -73,6 +75,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
         app.register_blueprint(import_module(f"app.{package}").bp)
     templating.init_app(app)
     events.init_app(app)
+    mail.init_app(app)
     init_realtime(app)
     register_error_handlers(app)
     enforce_route_access(app)

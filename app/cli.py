@@ -119,7 +119,8 @@ def init_app(app: Flask) -> None:
     """Register the command groups."""
     from app.identity.commands import users_sync
     from app.jobs import jobs_cli
+    from app.mail import mail_cli
 
     users_cli.add_command(users_sync)
-    for group in (db_cli, demo_cli, users_cli, jobs_cli):
+    for group in (db_cli, demo_cli, users_cli, jobs_cli, mail_cli):
         app.cli.add_command(group)

@@ -21,9 +21,24 @@ class Config:
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(ROOT / "search_index"))
     MEDIA_DIR = os.environ.get("MEDIA_DIR", str(INSTANCE / "media"))
     OUTBOX_DIR = os.environ.get("OUTBOX_DIR", str(INSTANCE / "outbox"))
+    # Seconds to wait for PostgreSQL to answer a new connection before the page says "unavailable".
+    DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+    # The jobs worker replays undispatched events only once they are this old: younger ones are
+    # still being dispatched by the process that committed them (a replay would push them twice).
+    EVENT_REPLAY_GRACE_SECONDS = float(os.environ.get("EVENT_REPLAY_GRACE_SECONDS", "5"))
+    # How often each server process checks that the message queue still carries its messages.
+    SOCKETIO_QUEUE_CHECK_SECONDS = float(os.environ.get("SOCKETIO_QUEUE_CHECK_SECONDS", "1"))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down must not take pages down: count in memory meanwhile, and never fail a request on it.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    # A Redis that hangs (rather than refusing) must not hold requests: give up on it within a second.
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
+    # How many proxies (nginx) sit in front and set X-Forwarded-For/-Proto; 0 trusts no such header.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     # After this many failed sign-ins for one email within the window, it is locked for a while.
     LOCKOUT_THRESHOLD = int(os.environ.get("LOCKOUT_THRESHOLD", "8"))
@@ -65,6 +80,10 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1") == "1"
     MAIL_FROM = os.environ.get("MAIL_FROM", "rollcall@localhost")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
+    # Failed deliveries are retried after base, 2x base, 4x base ... seconds, at most MAIL_RETRY_MAX apart.
+    MAIL_RETRY_BASE_SECONDS = float(os.environ.get("MAIL_RETRY_BASE_SECONDS", "30"))
+    MAIL_RETRY_MAX_SECONDS = float(os.environ.get("MAIL_RETRY_MAX_SECONDS", "3600"))
 
     # Moderation: strikes within the window (days) count towards a suggested posting restriction.
     MODERATION_STRIKE_WINDOW_DAYS = int(os.environ.get("MODERATION_STRIKE_WINDOW_DAYS", "180"))
@@ -107,6 +126,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast for tests only
+    EVENT_REPLAY_GRACE_SECONDS = 0.0  # tests replay what they just left undispatched
     SERVER_NAME = None
 
 

@@ -70,7 +70,10 @@ class Database:
             if url in ("sqlite://", "sqlite:///:memory:"):
                 kwargs["poolclass"] = StaticPool  # one shared in-memory database for tests
         else:
+            # A server that went away is noticed at checkout (and reconnected once it is back).
             kwargs["pool_pre_ping"] = True
+            if url.startswith("postgresql"):
+                kwargs["connect_args"] = {"connect_timeout": app.config["DATABASE_CONNECT_TIMEOUT"]}
         engine = create_engine(url, **kwargs)
         if url.startswith("sqlite"):
             _tune_sqlite(engine)

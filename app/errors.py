@@ -1,7 +1,14 @@
 """Validation errors and answering errors as HTML or JSON, whichever the client wants."""
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
+
+# The database can't be reached (down, restarting, refusing connections, pool exhausted, locked).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
+UNAVAILABLE_MESSAGE = "Rollcall can't reach its database just now. Please try again in a minute."
+RETRY_AFTER_SECONDS = 30
 
 
 class ValidationError(Exception):
@@ -47,6 +54,23 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
     return render_template("error.html", status=status, message=message), status
 
 
+def first_line(exc: BaseException) -> str:
+    """An exception's first line (driver errors carry the SQL and a URL after it), for one-line logs."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else exc.__class__.__name__
+
+
+def unavailable_response():
+    """503 while the database is unreachable, without touching the database (no signed-in header)."""
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if wants_json():
+        body = {"error": {"code": "database_unavailable", "message": UNAVAILABLE_MESSAGE, "fields": {}}}
+        return jsonify(body), 503, headers
+    # Straight from the Jinja environment: context processors would ask the database who is signed in.
+    html = current_app.jinja_env.get_template("unavailable.html").render(message=UNAVAILABLE_MESSAGE)
+    return html, 503, headers
+
+
 _MESSAGES = {
     400: "That request wasn't understood.",
     401: "Please sign in to continue.",
@@ -84,6 +108,14 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(NotFound)
     def _not_found(exc: NotFound):
         return error_response(404, "not_found", exc.message)
+
+    def _database_unavailable(exc: Exception):
+        # One line, no traceback: an outage would otherwise fill the log with identical stacks.
+        app.logger.error("Database unavailable: %s", first_line(exc))
+        return unavailable_response()
+
+    for exc_class in DATABASE_UNAVAILABLE:
+        app.register_error_handler(exc_class, _database_unavailable)
 
     if app.testing:
         return  # let tests see the real traceback instead of a friendly page

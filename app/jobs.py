@@ -6,6 +6,7 @@ Later issues register reminders and digests here with @task("name").
 import signal
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -16,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import events
+from app.errors import DATABASE_UNAVAILABLE, first_line
 from app.extensions import db
 
 Task = Callable[[], int | None]
@@ -39,7 +41,7 @@ def task(name: str) -> Callable[[Task], Task]:
 @task("replay_events")
 def replay_events() -> int:
     """Dispatch events committed but never dispatched (a crash, or a subscriber that failed)."""
-    return events.replay()
+    return events.replay(min_age=timedelta(seconds=current_app.config["EVENT_REPLAY_GRACE_SECONDS"]))
 
 
 def tick(app: Flask) -> dict[str, int | None | Exception]:
@@ -49,6 +51,9 @@ def tick(app: Flask) -> dict[str, int | None | Exception]:
         with app.app_context():
             try:
                 results[name] = fn()
+            except DATABASE_UNAVAILABLE as exc:  # an outage: one line a pass, not a traceback
+                app.logger.warning("job %s skipped, database unavailable: %s", name, first_line(exc))
+                results[name] = exc
             except Exception as exc:  # noqa: BLE001 - logged; the next pass tries again
                 app.logger.exception("job %s failed", name)
                 results[name] = exc
@@ -83,8 +88,8 @@ def replay_pending(app: Flask) -> int:
             if not inspect(db.engine).has_table("events"):
                 return 0
             return events.replay()
-        except SQLAlchemyError:
-            app.logger.warning("Could not replay pending events on start.", exc_info=True)
+        except SQLAlchemyError as exc:  # the jobs worker replays them once the database answers
+            app.logger.warning("Could not replay pending events on start: %s", first_line(exc))
             return 0
 
 

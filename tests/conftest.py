@@ -44,6 +44,16 @@ def app(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _limiter_off():
+    """Rate limits off for every test: the limiter is one per process, and any create_app() without
+    RATELIMIT_ENABLED=False (a production-config test, a second app) switches it back on for the
+    tests after it, whose repeated sign-ins then meet 429s depending on test order."""
+    limiter.enabled = False
+    yield
+    limiter.enabled = False
+
+
+@pytest.fixture(autouse=True)
 def _clean_database(request):
     """Empty every table after each test, keeping the All staff row the migration created."""
     yield

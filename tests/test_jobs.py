@@ -91,3 +91,20 @@ def test_no_replay_before_the_database_exists(tmp_path):
     assert jobs._no_database_yet(f"sqlite:///{tmp_path / 'missing' / 'rollcall.db'}")
     assert not jobs._no_database_yet("postgresql+psycopg://localhost/rollcall")
     assert not jobs._no_database_yet("sqlite://")
+
+
+def test_a_client_that_saw_a_later_seq_still_gets_a_replayed_event(app, runner, sockets, member):
+    """Regression (found by tests/reliability/test_crash.py): a crash left event N unpushed while
+    N+1 reached the client; N was replayed while the client was away; it reconnected "after N+1"."""
+    from tests.realtime_helpers import last_seq, post
+
+    left_behind = undispatched_event(app, note="committed, then the process died")
+    post(app, member, "Pushed at once by the other process")
+    seen = last_seq(app)
+    assert seen > left_behind
+    assert runner.invoke(args=["jobs", "tick"]).exit_code == 0  # replayed while nobody listened
+    client = sign_in(app, member)
+    caught_up = [p["seq"] for p in received(sockets.connect(client, auth={"last_seq": seen}))]
+    assert caught_up == [left_behind]
+    # Events pushed on time are not sent again to a client that saw them.
+    assert [p["seq"] for p in received(sockets.connect(client, auth={"last_seq": seen}))] == [left_behind]

@@ -14,11 +14,10 @@ from app.extensions import csrf, limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # safe only because the API ignores cookies: see app.api.auth
-DEFAULT_RATE_LIMIT = "300 per minute"
 
 
 def _rate_limit() -> str:
-    return current_app.config.get("API_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+    return current_app.config["API_RATE_LIMIT"]
 
 
 @bp.errorhandler(BadRequest)

@@ -26,7 +26,8 @@ def _is_background() -> bool:
 
 def end_idle_session():
     """Sign out a session idle for longer than the limit; otherwise note this request as activity."""
-    if request.endpoint in (None, "static") or request.path.startswith("/api/"):
+    # /healthz is a probe: it answers JSON whatever the database's state, so it loads nobody.
+    if request.endpoint in (None, "static", "main.healthz") or request.path.startswith("/api/"):
         return None
     if not current_user.is_authenticated:
         return None

@@ -200,6 +200,7 @@ def forgot_password():
         errors = services.check_email(email)
         if not errors:
             services.request_password_reset(email)
+            db.session.commit()  # the reset email is queued in the outbox: commit sends it
             return render_template("auth/check_email.html", purpose="reset")
     return render_template(
         "auth/forgot_password.html", errors=errors, form=request.form

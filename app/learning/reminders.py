@@ -2,7 +2,8 @@
 
 Exactly once is a database fact: a row in session_reminders, unique per session, person, kind and
 start time, is inserted (ON CONFLICT DO NOTHING) before anything is sent, in the transaction that
-writes the notification. Mail goes out after that commit, so a mail failure never re-sends.
+writes the notification and queues the email (app/mail.py delivers it after the commit, retrying
+until it goes), so a reminder is never sent twice and never lost.
 """
 
 from datetime import datetime, timedelta
@@ -77,9 +78,9 @@ def send_reminders(at: datetime | None = None) -> int:
                 when=kind,
             ):
                 outgoing.append((person, session, kind))
-    db.session.commit()
     for person, session, kind in outgoing:
-        _email(person, session, kind)
+        _email(person, session, kind)  # queued in the same transaction as the marker (app/mail.py)
+    db.session.commit()
     return len(outgoing)
 
 
@@ -98,7 +99,7 @@ def _email(person: User, session: LearningSession, kind: str) -> None:
             url=f"{current_app.config['BASE_URL']}/sessions/{session.id}",  # no request here for url_for
             org_name=current_app.config["ORG_NAME"],
         )
-    except OSError:  # SMTP down: the notification is there; never send this reminder twice
+    except OSError:  # a template or disk problem: the notification is there; never send this twice
         current_app.logger.exception("could not email a session reminder to user %s", person.id)
 
 

@@ -6,6 +6,7 @@ from flask import current_app, jsonify
 from flask_login import current_user
 from sqlalchemy import text
 
+from app.errors import first_line
 from app.extensions import db
 from app.feeds.follows import followed_ids
 from app.feeds.queries import Post, home_feed
@@ -47,7 +48,7 @@ def healthz():
         db.session.execute(text("SELECT 1"))
         checks["database"] = "ok"
     except Exception as exc:  # noqa: BLE001 - report any failure, never raise from a probe
-        current_app.logger.warning("healthz database check failed: %s", exc)
+        current_app.logger.warning("healthz database check failed: %s", first_line(exc))
         checks["database"] = "error"
     index_dir = Path(current_app.config["SEARCH_INDEX_DIR"])
     checks["search_index"] = "ok" if index_dir.is_dir() else "error"

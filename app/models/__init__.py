@@ -35,6 +35,7 @@ from app.models.learning import (
     SessionRsvp,
 )
 from app.models.links import PREVIEW_STATUSES, CuratedLink, CuratorGrant, LinkClick, LinkPreview, LinkSave
+from app.models.mail import MAIL_STATUSES, OutgoingEmail
 from app.models.moderation import (
     APPEAL_STATUSES,
     CASE_STATUSES,
@@ -140,6 +141,7 @@ __all__ = [
     "LinkClick",
     "LinkPreview",
     "LinkSave",
+    "MAIL_STATUSES",
     "NotificationSettings",
     "POST_KINDS",
     "PREVIEW_STATUSES",
@@ -165,6 +167,7 @@ __all__ = [
     "Membership",
     "Notification",
     "Objective",
+    "OutgoingEmail",
     "ROLES",
     "STAFF_TYPES",
     "SessionFeedback",

@@ -12,7 +12,10 @@ class Event(Base):
     """A domain event. Audience: a community's readers, or one person (user_id), or everyone."""
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_undispatched", "dispatched", "id"),)
+    __table_args__ = (
+        Index("ix_events_undispatched", "dispatched", "id"),
+        Index("ix_events_replayed_at", "replayed_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(40))
@@ -22,6 +25,9 @@ class Event(Base):
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     dispatched: Mapped[bool] = mapped_column(default=False)
+    # Set when the job runner (or a restart) pushes an event a crash left behind: it reached
+    # sockets late, so clients reconnecting soon after get it even if they saw a later seq.
+    replayed_at: Mapped[datetime | None]
 
 
 class SocketConnection(Base):

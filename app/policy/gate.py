@@ -37,13 +37,13 @@ READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 def _gated() -> bool:
     endpoint = request.endpoint
-    if endpoint is None or endpoint == "static" or not current_user.is_authenticated:
+    if endpoint is None or endpoint == "static":
         return False
     if request.blueprint in OPEN_BLUEPRINTS or endpoint in OPEN_ENDPOINTS:
         return False
     if request.method in READS and endpoint not in COMPOSER_ENDPOINTS:
-        return False
-    return needs_acceptance(current_user)
+        return False  # decided before loading the person: reads (and /healthz) never need the database here
+    return current_user.is_authenticated and needs_acceptance(current_user)
 
 
 def _come_back_to() -> str:

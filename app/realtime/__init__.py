@@ -33,7 +33,7 @@ def _before_request() -> None:
     if (
         request.method == "GET"
         and "_user_id" in session
-        and request.endpoint not in (None, "static")
+        and request.endpoint not in (None, "static", "main.healthz")  # the probe answers JSON, DB or not
         and request.headers.get("X-Requested-With") != "fetch"
         and not request.path.startswith("/api/")
     ):

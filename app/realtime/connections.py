@@ -10,11 +10,12 @@ from socketio.exceptions import ConnectionRefusedError as Refused
 from sqlalchemy.orm import Session
 
 from app.db import write_intent
-from app.events import visible_events
+from app.events import late_events, visible_events
 from app.extensions import db
 from app.models import User
 from app.realtime.identity import SESSION_KEY, identify
 from app.realtime.push import payload, room
+from app.realtime.queue import queue_live
 from app.realtime.registry import cut_access, register, unregister
 
 # A client that missed more than this reloads the page instead of replaying events one by one.
@@ -35,7 +36,8 @@ def catch_up(user: User, after: int) -> None:
         if len(missed) > CATCH_UP_LIMIT:
             emit("resync_required", {"after": after})
             return
-        for event in missed:
+        late = list(own.scalars(late_events(user, after, limit=CATCH_UP_LIMIT)))
+        for event in sorted({e.id: e for e in late + missed}.values(), key=lambda e: e.id):
             emit(event.name, payload(event))
 
 
@@ -53,6 +55,9 @@ def on_connect(auth: dict | None = None) -> None:
 def _connect(auth: dict) -> None:
     if not same_origin():
         raise Refused("This origin may not connect.")
+    if not queue_live():
+        # Without the queue this socket would miss other processes' events: the browser retries.
+        raise Refused("Live updates are paused while the server reconnects.", {"retry": True})
     who = identify(auth)
     if who is None:
         raise Refused("Sign in to receive live updates.")

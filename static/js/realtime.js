@@ -2,7 +2,8 @@
 // HTML over HTTP, where permissions are checked again. Every page works without this file.
 // Markup contract: <body data-user-id data-last-seq>, #feed[data-feed][data-community-ids]
 // [data-author-ids][data-topic][data-url], #new-posts-bar, #live-region, article.post#post-<id>,
-// [data-reaction-counts=<id>], [data-reply-count=<id>], ol#replies-<id>, #reply-<id>, .notif-link.
+// [data-reaction-counts=<id>], [data-reply-count=<id>], ol#replies-<id>, #reply-<id>, .notif-link,
+// #live-status (role=status: "reconnecting" while the socket is down).
 (function () {
   "use strict";
 
@@ -260,6 +261,54 @@
     remember(data.seq);
     if (lastSeq === null || data.seq > lastSeq) lastSeq = data.seq;
     if (HANDLERS[name]) HANDLERS[name](data);
+  });
+
+  // ---- connection status: say so while live updates are paused, and keep trying ----------------
+  // socket.io retries by itself after network trouble, but not after the server closed or refused
+  // the socket; the server refuses with {retry: true} while its message queue is down.
+  var statusBox = document.getElementById("live-status");
+  var retryDelay = 1000, retryTimer = null, hideTimer = null, paused = false;
+
+  function showStatus(text, state) {
+    if (!statusBox) return;
+    clearTimeout(hideTimer);
+    statusBox.textContent = text;
+    statusBox.dataset.state = state;
+    statusBox.hidden = false;
+  }
+
+  function reconnecting() {
+    paused = true;
+    showStatus("Live updates paused — reconnecting…", "reconnecting");
+  }
+
+  function retrySoon() {
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(function () { if (!socket.connected) socket.connect(); },
+      retryDelay + Math.random() * 500);  // jitter: a whole office must not reconnect in step
+    retryDelay = Math.min(retryDelay * 2, 30000);
+  }
+
+  socket.on("connect", function () {
+    clearTimeout(retryTimer);
+    retryDelay = 1000;
+    if (!paused) return;
+    paused = false;
+    showStatus("Live updates are back.", "live");
+    hideTimer = setTimeout(function () { if (statusBox) statusBox.hidden = true; }, 4000);
+  });
+
+  socket.on("disconnect", function (reason) {
+    if (reason === "io client disconnect") return;  // this page closed it on purpose
+    reconnecting();
+    if (reason === "io server disconnect") retrySoon();
+  });
+
+  socket.on("connect_error", function (err) {
+    if (socket.active) { reconnecting(); return; }  // socket.io is retrying by itself
+    if (err && err.data && err.data.retry) { reconnecting(); retrySoon(); return; }
+    paused = false;  // refused for good (signed out elsewhere, account ended): a reload shows why
+    showStatus("Live updates have stopped. Reload the page to see new posts.", "stopped");
   });
 
   var bar = document.getElementById("new-posts-bar");
