@@ -3,7 +3,7 @@ subject access downloads and disclosure exports, and uploads never attached are 
 
 import time
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from app.attachments import services
 from app.db import writing
@@ -85,7 +85,9 @@ register_personal_data(
         lambda user: [_describe(a) for a in db.session.scalars(_uploaded(user))],
         erase=_erase,
         files=lambda user: _files(db.session.scalars(_uploaded(user))),
-        count=lambda user: len(list(db.session.scalars(_uploaded(user).with_only_columns(Attachment.id)))),
+        count=lambda user: db.session.scalar(
+            select(func.count()).select_from(Attachment).where(Attachment.uploader_id == user.id)
+        ),
     )
 )
 
@@ -101,7 +103,7 @@ def _in_community(community, start, end):
     )
     return (
         select(Attachment)
-        .where(or_(Attachment.post_id.in_(post_in), and_(Attachment.reply_id.in_(reply_in))))
+        .where(or_(Attachment.post_id.in_(post_in), Attachment.reply_id.in_(reply_in)))
         .order_by(Attachment.id)
     )
 

@@ -5,7 +5,7 @@ posts and replies in disclosure exports. Personal data for subject access is in 
 from sqlalchemy import and_, case, exists, or_, select, update
 
 from app.extensions import db
-from app.governance import core_people  # noqa: F401 - registers the core personal data kinds
+from app.governance import core_people, core_records  # noqa: F401 - register the core personal data kinds
 from app.governance.holds import covers
 from app.governance.purge import anonymise_posts, anonymise_replies, purge_posts, purge_replies
 from app.governance.registry import (

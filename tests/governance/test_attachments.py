@@ -305,3 +305,10 @@ def test_a_feed_with_attachments_costs_the_same_queries_for_3_or_12_posts(
     for i in range(9):
         make_post(app, member, f"More {i}", files=[Draft(upload=Upload(f"m{i}.pdf", PDF))])
     assert measure() == few
+
+
+def test_the_upload_is_described_as_multipart_in_openapi(app, api, member):
+    doc = api(member).get("/openapi.json").get_json()
+    body = doc["paths"]["/api/v1/attachments"]["post"]["requestBody"]["content"]
+    assert list(body) == ["multipart/form-data"]
+    assert body["multipart/form-data"]["schema"] == {"$ref": "#/components/schemas/AttachmentUpload"}

@@ -250,3 +250,20 @@ def test_confirmations_are_listed_for_admins_only(app, client, login, admin, mem
     login(admin)
     page = client.get("/admin/sensitive").get_data(as_text=True)
     assert "Morgan Member" in page and "A phone number" in page
+
+
+def test_a_community_pages_composer_comes_back_for_the_same_community(app, client, login, member, comms):
+    from tests.api_helpers import community
+
+    place = community(app, comms, "public", name="Roads policing", members=(member,))
+    login(member)
+    response = client.post(
+        "/posts",
+        data={"body": "Stopped AB12 CDE", "community_id": str(place), "fixed_community": "1"},
+        headers={"X-Requested-With": "fetch"},
+    )
+    html = response.get_json()["html"]
+    assert (
+        f'name="community_id" value="{place}"' in html
+        and "Posting in <strong>Roads policing</strong>" in html
+    )
