@@ -5,19 +5,13 @@ from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.errors import ValidationError
 from app.extensions import db
 from app.governance import bp, erasure, exports, holds, patterns, registry, retention, sensitive
 from app.governance.retention_job import run_retention
-from app.models import AuditEntry, Community, LegalHold
+from app.models import LegalHold
 from app.permissions import access
-
-
-def _communities() -> list[tuple[int, str]]:
-    rows = db.session.scalars(select(Community).order_by(Community.is_all_staff.desc(), Community.name))
-    return [(c.id, f"{c.name}{'' if c.visibility == 'public' else f' ({c.visibility})'}") for c in rows]
 
 
 def _render_retention(errors: dict | None = None, form=None):
@@ -29,20 +23,8 @@ def _render_retention(errors: dict | None = None, form=None):
         describe=retention.describe,
         errors=errors or {},
         form=form,
-        last_runs=retention_runs(),
+        last_runs=retention.recent_runs(),
     ), 422 if errors else 200
-
-
-def retention_runs(limit: int = 5) -> list:
-    """The latest retention runs from the audit log."""
-    return list(
-        db.session.scalars(
-            select(AuditEntry)
-            .where(AuditEntry.action == "retention.ran")
-            .order_by(AuditEntry.id.desc())
-            .limit(limit)
-        )
-    )
 
 
 @bp.route("/admin/retention", methods=["GET", "POST"])
@@ -77,7 +59,7 @@ def _render_holds(errors: dict | None = None, form=None, lift_errors: dict | Non
         "governance/holds.html",
         active=holds.active_holds(),
         lifted=holds.lifted_holds(),
-        communities=_communities(),
+        communities=holds.community_choices(),
         one_day=timedelta(days=1),
         errors=errors or {},
         lift_errors=lift_errors or {},
@@ -168,7 +150,7 @@ def sensitive_patterns():
 def _render_requests(errors: dict | None = None, form=None, which: str = ""):
     return render_template(
         "governance/requests.html",
-        communities=_communities(),
+        communities=holds.community_choices(),
         exports=exports.my_exports(current_user),
         errors=errors or {},
         form=form,

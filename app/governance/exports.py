@@ -9,10 +9,10 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import Select, and_, or_, select, update
+from sqlalchemy import Select, and_, insert, or_, select, update
 
 from app import audit
-from app.db import writing
+from app.db import write_intent, writing
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.extensions import db
 from app.forms import clean_text, parse_id
@@ -21,7 +21,7 @@ from app.governance.holds import parse_day
 from app.governance.registry import PERSONAL_DATA
 from app.jobs import task
 from app.media import delete_after_commit, media_dir
-from app.models import Community, DataExport, User
+from app.models import AuditEntry, Community, DataExport, User
 from app.notifications.services import notify, register_kinds
 from app.permissions import is_admin
 
@@ -235,16 +235,46 @@ def download(user: User, export_id: int) -> tuple[DataExport, Path]:
         raise Gone()
     if export.status != "ready" or not path_of(export).is_file():
         raise NotFound("That download isn't ready yet.")
-    if export.downloaded_at is None:
-        export.downloaded_at = clock.now()
+    _record_download(user, export)
+    return export, path_of(export)
+
+
+def _record_download(user: User, export: DataExport) -> None:
+    """When it was first downloaded, and (for an admin's export about someone else) an audit entry.
+
+    Committed at once on a connection of its own: a GET's transaction stays read-only (SQLite can't
+    safely turn a read into a write), as for link click-throughs.
+    """
+    now = clock.now()
+    statements = [
+        update(DataExport)
+        .where(DataExport.id == export.id, DataExport.downloaded_at.is_(None))
+        .values(downloaded_at=now)
+    ]
     if export.subject_id != user.id:
-        target = (
+        target_type, target_id = (
             ("user", export.subject_id)
             if export.kind == "subject_access"
             else ("community", export.community_id)
         )
-        audit.record(user, f"{export.kind}.downloaded", *target, export.reference, export_id=export.id)
-    return export, path_of(export)
+        statements.append(
+            insert(AuditEntry).values(
+                actor_id=user.id,
+                action=f"{export.kind}.downloaded",
+                target_type=target_type,
+                target_id=target_id,
+                reason=export.reference,
+                data={"export_id": export.id},
+                created_at=now,
+            )
+        )
+    if write_intent.get():
+        for statement in statements:
+            db.session.execute(statement)
+        return
+    with writing(), db.engine.begin() as connection:
+        for statement in statements:
+            connection.execute(statement)
 
 
 def forget_exports(stmt: Select) -> int:

@@ -195,3 +195,9 @@ def holds_on_person(user: User) -> list[LegalHold]:
         if db.session.scalar(post_held.limit(1)) or db.session.scalar(reply_held.limit(1)):
             found.append(hold)
     return found
+
+
+def community_choices() -> list[tuple[int, str]]:
+    """Every community for an admin's pick list (All staff first), private and secret ones marked."""
+    rows = db.session.scalars(select(Community).order_by(Community.is_all_staff.desc(), Community.name))
+    return [(c.id, c.name if c.visibility == "public" else f"{c.name} ({c.visibility})") for c in rows]

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.governance import clock
 from app.governance.holds import active_holds, covers
 from app.governance.registry import RETENTION, RetentionKind, keep_rules
-from app.models import RETENTION_UNITS, LegalHold, RetentionRule, User
+from app.models import RETENTION_UNITS, AuditEntry, LegalHold, RetentionRule, User
 from app.permissions import is_admin
 
 MAXIMUM = {"days": 36500, "months": 1200, "years": 100}
@@ -181,3 +181,15 @@ def preview(now: datetime | None = None) -> dict[str, tuple[int, int]]:
         if item is not None:
             result[key] = count_due(item)
     return result
+
+
+def recent_runs(limit: int = 5) -> list[AuditEntry]:
+    """The latest retention runs, from the audit log."""
+    return list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.action == "retention.ran")
+            .order_by(AuditEntry.id.desc())
+            .limit(limit)
+        )
+    )

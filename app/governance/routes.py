@@ -50,7 +50,6 @@ def download(export_id: int):
         export, path = exports.download(current_user, export_id)
     except exports.Gone:
         abort(410)
-    db.session.commit()
     stamp = export.created_at.strftime("%Y-%m-%d")
     name = f"rollcall-{export.kind.replace('_', '-')}-{export.id}-{stamp}.zip"
     response = send_file(path, mimetype="application/zip", as_attachment=True, download_name=name, max_age=0)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Attachment, LegalHold, Post, RetentionRule, SensitiveConfirmation
-from tests.browser.helpers import PHONE, axe_check, field, horizontal_overflow, screenshot, sign_in
+from tests.browser.helpers import DESKTOP, PHONE, axe_check, field, horizontal_overflow, screenshot, sign_in
 from tests.governance.helpers import jpeg_with_gps
 
 COMPOSER = "Share an update, ask a question or say thanks"
@@ -41,6 +41,9 @@ def test_an_admin_sets_a_retention_period_and_places_a_legal_hold(page, live_ser
     rule = _read(live_server, lambda: db.session.get(RetentionRule, "posts"))
     assert (rule.keep_amount, rule.keep_unit, rule.action) == (6, "years", "anonymise")
     screenshot(page, "retention")
+    page.set_viewport_size(PHONE)
+    assert horizontal_overflow(page) == 0
+    page.set_viewport_size(DESKTOP)
 
     page.get_by_role("navigation", name="Admin").get_by_role("link", name="Legal holds").click()
     expect(page.get_by_role("heading", name="Legal holds", exact=True)).to_be_visible()
@@ -116,6 +119,8 @@ def test_the_sensitive_content_warning_appears_beside_the_composer_and_the_autho
     expect(page.locator("article.post")).to_have_count(0)
     axe_check(page, "home composer with the sensitive-content warning")
     screenshot(page, "sensitive-warning")
+    page.set_viewport_size(PHONE)
+    assert horizontal_overflow(page) == 0
     page.get_by_label("I've checked it: this is right to share here").check()
     page.get_by_role("button", name="Post", exact=True).click()
     expect(page.locator("article.post").first).to_contain_text("Witness for CR/12345/26")

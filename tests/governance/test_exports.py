@@ -245,12 +245,21 @@ def test_only_admins_export_a_community_and_a_secret_one_never_leaks(
     app, client, login, intruder, comms, admin
 ):
     secret = community(app, comms, "secret", name="Operation Kestrel")
+    private = community(app, comms, "private", name="Professional Standards")
+    make_post(app, comms, "Private words", private)
     login(intruder)
-    response = client.post(
-        "/admin/requests/disclosure",
-        data={"community_id": secret, "starts_on": "2026-01-01", "ends_on": "2026-12-31", "reference": "x"},
-    )
-    assert response.status_code == 403 and "Operation Kestrel" not in response.get_data(as_text=True)
+    for target in (secret, private):
+        response = client.post(
+            "/admin/requests/disclosure",
+            data={
+                "community_id": target,
+                "starts_on": "2026-01-01",
+                "ends_on": "2026-12-31",
+                "reference": "x",
+            },
+        )
+        page = response.get_data(as_text=True)
+        assert response.status_code == 403 and "Operation Kestrel" not in page and "Private words" not in page
     assert client.get("/admin/requests").status_code == 403
     login(comms)  # the community's own owner isn't an information officer either
     assert client.post("/admin/requests/disclosure", data={"community_id": secret}).status_code == 403
@@ -364,3 +373,14 @@ def test_an_erased_persons_subject_access_download_holds_nothing_personal(app, a
             profile["name"] == "Former member (erased)"
             and member.email not in archive.read("index.html").decode()
         )
+
+
+def test_exports_show_what_people_wrote_as_text_never_as_markup(app, admin, member):
+    make_post(app, member, '<script>alert("x")</script> <img src=x onerror=alert(1)>')
+    with app.app_context():
+        person = db.session.get(User, member.id)
+        export = exports.request_subject_access(person, person)
+        db.session.commit()
+        index = open_zip(exports.path_of(export).read_bytes()).read("index.html").decode()
+    assert "<script>alert" not in index and "&lt;script&gt;alert" in index and "<img src=x" not in index
+    assert [tag for tag in read_html(index).tags if tag in ("script", "img", "iframe")] == []

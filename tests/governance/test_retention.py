@@ -199,8 +199,24 @@ def test_posts_under_a_moderation_case_wait_for_the_cases_own_period(app, member
     post_id = make_post(app, member, "Reported one")
     make_post(app, member, "Fine one")
     with app.app_context():
+        from app.models import Appeal, Decision, PostingRestriction, Report, Strike
+
         case = open_case(post_target(db.session.get(Post, post_id)), "report", 2)
         case.status, case.decided_at = "decided", clock.at
+        db.session.flush()
+        db.session.add(Report(case_id=case.id, reporter_id=comms.id, target_key=case.target_key))
+        decision = Decision(case_id=case.id, moderator_id=comms.id, intent="serious", explanation="Removed.")
+        db.session.add(decision)
+        db.session.flush()
+        db.session.add_all(
+            [
+                Strike(user_id=member.id, decision_id=decision.id),
+                Appeal(decision_id=decision.id, author_id=member.id, text="Please look again"),
+                PostingRestriction(
+                    user_id=member.id, decision_id=decision.id, ends_at=clock.at, created_by_id=comms.id
+                ),
+            ]
+        )
         db.session.commit()
     clock.advance(days=40)
     set_rule(app, "posts", 30, "days")
@@ -209,6 +225,11 @@ def test_posts_under_a_moderation_case_wait_for_the_cases_own_period(app, member
     set_rule(app, "moderation_cases", 30, "days")
     results = run(app)
     assert results["moderation_cases"]["delete"] == 1 and count(app, ModerationCase) == 0
+    from app.models import Appeal, Decision, PostingRestriction, Report, Strike
+
+    for model in (Report, Decision, Strike, Appeal):
+        assert count(app, model) == 0, model
+    assert count(app, PostingRestriction, PostingRestriction.decision_id.is_(None)) == 1  # its dates stay
     assert run(app)["posts"]["delete"] == 1
 
 
