@@ -31,6 +31,9 @@ BLUEPRINTS = (
     # After the API: the policy gate runs once bearer authentication has decided who is asking.
     ("policy", ("routes",)),
     ("moderation", ("routes", "queue_routes", "admin_routes")),
+    ("attachments", ("routes",)),
+    # Last: its registry loads every earlier package's governance module (app/<package>/governance.py).
+    ("governance", ("routes", "admin_routes")),
 )
 
 

@@ -1,4 +1,4 @@
-"""flask commands: db, demo, users."""
+"""flask commands: db, demo, users (and the jobs and governance groups)."""
 
 from pathlib import Path
 
@@ -117,10 +117,11 @@ def users_token(email: str, name: str, scope: str) -> None:
 
 def init_app(app: Flask) -> None:
     """Register the command groups."""
+    from app.governance.commands import governance_cli
     from app.identity.commands import users_sync
     from app.jobs import jobs_cli
     from app.mail import mail_cli
 
     users_cli.add_command(users_sync)
-    for group in (db_cli, demo_cli, users_cli, jobs_cli, mail_cli):
+    for group in (db_cli, demo_cli, users_cli, jobs_cli, mail_cli, governance_cli):
         app.cli.add_command(group)

@@ -52,6 +52,20 @@ class Config:
     # The organisation's time zone: session times are stored in UTC and shown (and typed) in this zone.
     ORG_TIMEZONE = os.environ.get("ORG_TIMEZONE", "Europe/London")
     SESSION_MATERIAL_MAX_BYTES = int(os.environ.get("SESSION_MATERIAL_MAX_BYTES", str(8 * 1024 * 1024)))
+    # Attachments on posts and replies (app/attachments): the largest file, and how many per item.
+    ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(8 * 1024 * 1024)))
+    ATTACHMENT_MAX_COUNT = int(os.environ.get("ATTACHMENT_MAX_COUNT", "4"))
+
+    # Information governance (app/governance): the nightly retention run starts at or after this UTC
+    # hour and changes at most RETENTION_MAX_PER_RUN records of each kind, in batches.
+    RETENTION_HOUR = int(os.environ.get("RETENTION_HOUR", "3"))
+    RETENTION_BATCH_SIZE = int(os.environ.get("RETENTION_BATCH_SIZE", "500"))
+    RETENTION_MAX_PER_RUN = int(os.environ.get("RETENTION_MAX_PER_RUN", "50000"))
+    # Downloads (subject access, disclosure): built at once up to these sizes, else by the job runner;
+    # the link works for this many days.
+    DATA_EXPORT_SYNC_MAX_ROWS = int(os.environ.get("DATA_EXPORT_SYNC_MAX_ROWS", "5000"))
+    DATA_EXPORT_SYNC_MAX_BYTES = int(os.environ.get("DATA_EXPORT_SYNC_MAX_BYTES", str(25 * 1024 * 1024)))
+    DATA_EXPORT_DAYS = int(os.environ.get("DATA_EXPORT_DAYS", "7"))
 
     # Single sign-on with OpenID Connect (app/identity); off unless issuer, client id and secret are set.
     OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip().rstrip("/")

@@ -12,12 +12,22 @@ RETRY_AFTER_SECONDS = 30
 
 
 class ValidationError(Exception):
-    """Raised by services: a message for each field that was wrong."""
+    """Raised by services: a message for each field that was wrong.
+
+    Subclasses may name their own `code` and add `details` (more keys in the API's error object).
+    """
+
+    code = "validation_failed"
 
     def __init__(self, fields: dict[str, str], message: str = "Please correct the highlighted fields."):
         super().__init__(message)
         self.fields = fields
         self.message = message
+
+    @property
+    def details(self) -> dict:
+        """Extra keys for the API's error object (none by default)."""
+        return {}
 
 
 class PermissionDenied(Exception):
@@ -46,10 +56,10 @@ def wants_json() -> bool:
     )
 
 
-def error_response(status: int, code: str, message: str, fields: dict | None = None):
-    """Answer an error in the client's format."""
+def error_response(status: int, code: str, message: str, fields: dict | None = None, **details):
+    """Answer an error in the client's format (details: more keys for the JSON error object)."""
     if wants_json():
-        body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+        body = {"error": {"code": code, "message": message, "fields": fields or {}, **details}}
         return jsonify(body), status
     return render_template("error.html", status=status, message=message), status
 
@@ -77,6 +87,7 @@ _MESSAGES = {
     403: "You don't have permission to see this.",
     404: "We couldn't find that page.",
     405: "That action isn't allowed here.",
+    410: "That link has expired.",
     413: "That upload is too large.",
     429: "Too many attempts. Please wait a minute and try again.",
     500: "Something went wrong on our side. It has been logged.",
@@ -99,7 +110,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ValidationError)
     def _validation(exc: ValidationError):
-        return error_response(422, "validation_failed", exc.message, exc.fields)
+        return error_response(422, exc.code, exc.message, exc.fields, **exc.details)
 
     @app.errorhandler(PermissionDenied)
     def _denied(exc: PermissionDenied):

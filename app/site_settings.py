@@ -19,6 +19,17 @@ DEFAULTS = {
     "roster_synced_on": "",
     # Insights: a unit or community with fewer people than this is shown only inside a larger total.
     "insights_privacy_threshold": "5",
+    # The UTC date of the last nightly retention run (app/governance/retention_job.py).
+    "retention_ran_on": "",
+    # Sensitive-content warnings (app/governance/sensitive.py): built-in patterns switched off
+    # (comma-separated keys), crime/incident reference formats, phrases to check, and the email
+    # domains besides ALLOWED_EMAIL_DOMAINS whose addresses aren't personal (one per line).
+    "sensitive_disabled": "",
+    "sensitive_reference_formats": "CR/#####/##",
+    "sensitive_phrases": "",
+    "sensitive_email_domains": "gov.uk\npolice.uk\nnhs.uk\nnhs.net",
+    # The protective-marking labels a post may carry, one per line.
+    "protective_markings": "OFFICIAL\nOFFICIAL-SENSITIVE",
 }
 
 

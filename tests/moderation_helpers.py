@@ -44,10 +44,10 @@ def published_policy(app, admin):
 
 
 def make_post(app, author: User, body: str = "Hello team", community_id: int | None = None) -> int:
-    """A post's id."""
+    """A post's id (published past any sensitive-content warning: moderation tests use real slips)."""
     with app.app_context():
         place = db.session.get(Community, community_id) if community_id else None
-        post = create_post(db.session.get(User, author.id), body, place)
+        post = create_post(db.session.get(User, author.id), body, place, confirm_sensitive=True)
         db.session.commit()
         return post.id
 

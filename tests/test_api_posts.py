@@ -21,8 +21,10 @@ POST_KEYS = {
     "my_reaction",
     "pinned",
     "can_moderate",
+    "marking",
+    "attachments",
 }
-REPLY_KEYS = {"id", "post_id", "author", "body", "html", "status", "created_at", "edited_at"}
+REPLY_KEYS = {"id", "post_id", "author", "body", "html", "status", "created_at", "edited_at", "attachments"}
 
 
 def _count(app, model) -> int:

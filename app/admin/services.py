@@ -76,7 +76,8 @@ def people_list(status: str = "active", q: str = "") -> Select[tuple[User]]:
         errors["q"] = f"Use at most {MAX_QUERY} characters."
     if errors:
         raise ValidationError(errors, "Those filters can't be used. Please check them.")
-    stmt = with_units(select(User))
+    # Not the placeholder accounts anonymised content is credited to (app/governance/purge.py).
+    stmt = with_units(select(User)).where(User.email.not_like("%@placeholder.invalid"))
     if status == "active":
         stmt = stmt.where(User.deactivated_at.is_(None))
     elif status == "deactivated":
@@ -169,6 +170,8 @@ def reactivate(admin: User, user: User) -> None:
     require_admin(admin)
     if not user.is_deactivated:
         return
+    if user.is_erased:
+        raise ValidationError({"user": "This account was erased: there is no one to bring back."})
     user.deactivated_at = None
     audit.record(admin, "user.reactivated", "user", user.id)
     db.session.flush()

@@ -49,6 +49,7 @@ bp.record_once(_wire)
 
 
 from app.api import (  # noqa: E402,F401
+    attachments,
     communities,
     events,
     feeds,

@@ -66,6 +66,28 @@ def bool_field(data: dict, name: str) -> bool:
     return value
 
 
+def optional_bool(data: dict, name: str) -> bool:
+    """An optional true/false field (absent or null means false)."""
+    value = data.get(name)
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise ValidationError({name: "Send true or false."})
+    return value
+
+
+def id_list(data: dict, name: str, limit: int = 20) -> list[int]:
+    """An optional JSON array of ids (positive whole numbers), at most `limit` of them."""
+    value = data.get(name)
+    if value is None:
+        return []
+    if not isinstance(value, list) or len(value) > limit:
+        raise ValidationError({name: f"Send a JSON array of at most {limit} ids."})
+    if any(isinstance(v, bool) or not isinstance(v, int) or not 0 < v <= MAX_ID for v in value):
+        raise ValidationError({name: "Send ids as positive whole numbers."})
+    return list(dict.fromkeys(value))
+
+
 def choice_field(data: dict, name: str, choices: tuple[str, ...]) -> str:
     """A required string that must be one of the choices."""
     value = data.get(name)

@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import Select, select
 
 from app.api import bp, serializers
-from app.api.inputs import ID, json_object, keyset, optional_id, text_field
+from app.api.inputs import ID, json_object, keyset, optional_bool, optional_id, text_field
 from app.api.schemas import PAGE_QUERY, documented, list_of, ref
 from app.errors import ValidationError
 from app.extensions import db
@@ -71,6 +71,7 @@ def create_link():
         community_ids=_ids(data, "community_ids"),
         objective_id=optional_id(data, "objective_id"),
         allow_duplicate=allow,
+        confirm_sensitive=optional_bool(data, "confirm_sensitive"),
     )
     try:
         links = services.share_link(current_user, draft)

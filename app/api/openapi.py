@@ -75,7 +75,7 @@ def _operation(app: Flask, rule) -> dict:
     if doc["request"] is not None:
         operation["requestBody"] = {
             "required": doc["body_required"],
-            "content": {"application/json": {"schema": doc["request"]}},
+            "content": {doc.get("content_type", "application/json"): {"schema": doc["request"]}},
         }
     return operation
 

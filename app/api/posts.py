@@ -4,8 +4,18 @@ from flask import url_for
 from flask_login import current_user
 
 from app.api import bp, serializers
-from app.api.inputs import ID, bool_field, choice_field, json_object, optional_id, text_field
+from app.api.inputs import (
+    ID,
+    bool_field,
+    choice_field,
+    id_list,
+    json_object,
+    optional_bool,
+    optional_id,
+    text_field,
+)
 from app.api.schemas import documented, list_of, ref
+from app.attachments.services import Draft
 from app.extensions import db
 from app.feeds.queries import decorate
 from app.models import REACTION_KINDS, Post
@@ -23,13 +33,26 @@ def post_json(post: Post) -> dict:
 @access("signed_in")
 @documented(request=ref("PostCreate"), response=ref("Post"), status=201)
 def create_post():
-    """Write a post; without community_id it goes to All staff."""
+    """Write a post; without community_id it goes to All staff.
+
+    Text that may be sensitive (a phone number, a crime reference ...) is refused with 422 and the code
+    sensitive_content, listing each match in error.matches: edit it, or send it again with
+    confirm_sensitive true. Attach files uploaded with POST /attachments by their ids.
+    """
     data = json_object()
     body = text_field(data, "body")
     community = services.get_community_by_id(current_user, optional_id(data, "community_id"))
     # absent: the community's default objective; null: none; an id: that objective
     objective = optional_id(data, "objective_id") if "objective_id" in data else DEFAULT
-    post = services.create_post(current_user, body, community, objective)
+    post = services.create_post(
+        current_user,
+        body,
+        community,
+        objective,
+        marking=text_field(data, "marking"),
+        files=[Draft(staged_id=i) for i in id_list(data, "attachment_ids")],
+        confirm_sensitive=optional_bool(data, "confirm_sensitive"),
+    )
     db.session.commit()
     return post_json(post), 201, {"Location": url_for("api.get_post", post_id=post.id)}
 
@@ -46,10 +69,10 @@ def get_post(post_id: int):
 @access("signed_in")
 @documented(request=ref("BodyEdit"), response=ref("Post"))
 def edit_post(post_id: int):
-    """The author edits a post; the earlier text is kept as a revision."""
+    """The author edits a post; the earlier text is kept as a revision (sensitive text: as for a new post)."""
     post = services.get_post(current_user, post_id)
     data = json_object()
-    services.edit_post(current_user, post, text_field(data, "body"))
+    services.edit_post(current_user, post, text_field(data, "body"), optional_bool(data, "confirm_sensitive"))
     db.session.commit()
     return post_json(post)
 

@@ -4,8 +4,9 @@ from flask import request, url_for
 from flask_login import current_user
 
 from app.api import bp, serializers
-from app.api.inputs import ID, json_object, text_field
+from app.api.inputs import ID, id_list, json_object, optional_bool, text_field
 from app.api.schemas import PAGE_QUERY, documented, list_of, ref
+from app.attachments.services import Draft
 from app.extensions import db
 from app.feeds.queries import parse_cursor, parse_limit
 from app.permissions import access
@@ -31,11 +32,18 @@ def list_replies(post_id: int):
 
 @bp.route(f"/posts/<{ID}:post_id>/replies", methods=["POST"])
 @access("signed_in")
-@documented(request=ref("BodyEdit"), response=ref("Reply"), status=201)
+@documented(request=ref("ReplyCreate"), response=ref("Reply"), status=201)
 def create_reply(post_id: int):
-    """Reply in a post's thread."""
+    """Reply in a post's thread (sensitive text and attachments: as for posts)."""
     post = services.get_post(current_user, post_id)
-    reply = replies.create_reply(current_user, post, text_field(json_object(), "body"))
+    data = json_object()
+    reply = replies.create_reply(
+        current_user,
+        post,
+        text_field(data, "body"),
+        files=[Draft(staged_id=i) for i in id_list(data, "attachment_ids")],
+        confirm_sensitive=optional_bool(data, "confirm_sensitive"),
+    )
     db.session.commit()
     return serializers.reply(reply), 201, {"Location": url_for("api.list_replies", post_id=post.id)}
 
@@ -46,7 +54,10 @@ def create_reply(post_id: int):
 def edit_reply(reply_id: int):
     """The author edits a reply; the earlier text is kept as a revision."""
     reply = replies.get_reply(current_user, reply_id)
-    replies.edit_reply(current_user, reply, text_field(json_object(), "body"))
+    data = json_object()
+    replies.edit_reply(
+        current_user, reply, text_field(data, "body"), optional_bool(data, "confirm_sensitive")
+    )
     db.session.commit()
     return serializers.reply(reply)
 

@@ -35,8 +35,10 @@ def documented(
     status: int = 200,
     query: dict[str, dict] | None = None,
     body_required: bool = True,
+    content_type: str = "application/json",
 ) -> Callable:
-    """Declare a view's request body, query parameters and answer for /api/v1/openapi.json."""
+    """Declare a view's request body (and its media type), query parameters and answer for
+    /api/v1/openapi.json."""
 
     def decorate(view: Callable) -> Callable:
         view.api_doc = {
@@ -45,6 +47,7 @@ def documented(
             "status": status,  # type: ignore[attr-defined]
             "query": query or {},
             "body_required": body_required,
+            "content_type": content_type,
         }
         return view
 
@@ -70,7 +73,17 @@ COMPONENTS: dict[str, dict] = {
     "Error": _obj(
         {
             "error": _obj(
-                {"code": _STR, "message": _STR, "fields": {"type": "object", "additionalProperties": _STR}}
+                {
+                    "code": _STR,
+                    "message": _STR,
+                    "fields": {"type": "object", "additionalProperties": _STR},
+                    "matches": {
+                        "type": "array",
+                        "description": "with code sensitive_content: what each pattern found, and where",
+                        "items": _obj({"field": _STR, "pattern": _STR, "label": _STR, "text": _STR}),
+                    },
+                },
+                ["code", "message", "fields"],
             )
         }
     ),
@@ -133,6 +146,8 @@ COMPONENTS: dict[str, dict] = {
             "my_reaction": {"enum": [*REACTION_KINDS, None]},
             "pinned": {"type": "boolean"},
             "can_moderate": {"type": "boolean"},
+            "marking": {**_STR, "description": "the protective marking the author chose, or empty"},
+            "attachments": {"type": "array", "items": ref("Attachment")},
         }
     ),
     "Reply": _obj(
@@ -145,6 +160,22 @@ COMPONENTS: dict[str, dict] = {
             "status": {"enum": ["visible", "deleted"]},
             "created_at": _TIME,
             "edited_at": nullable(_TIME),
+            "attachments": {"type": "array", "items": ref("Attachment")},
+        }
+    ),
+    "Attachment": _obj(
+        {
+            "id": _INT,
+            "kind": {"enum": ["image", "document"]},
+            "file_name": _STR,
+            "content_type": {**_STR, "description": "judged from the file's bytes, never its name"},
+            "size": _INT,
+            "width": {"type": ["integer", "null"]},
+            "height": {"type": ["integer", "null"]},
+            "alt_text": _STR,
+            "url": {**_STR, "description": "the file (documents download; images show)"},
+            "thumbnail_url": {"type": ["string", "null"]},
+            "attached": {"type": "boolean", "description": "false until a post or reply uses it"},
         }
     ),
     "Revision": _obj({"id": _INT, "body": _STR, "edited_by": nullable(ref("Person")), "created_at": _TIME}),
@@ -224,6 +255,17 @@ COMPONENTS: dict[str, dict] = {
 
 BODY_TEXT = {"type": "string", "minLength": 1, "maxLength": MAX_BODY}
 
+CONFIRM_SENSITIVE = {
+    "type": "boolean",
+    "description": "send true after a 422 sensitive_content answer to publish anyway (recorded)",
+}
+ATTACHMENT_IDS = {
+    "type": "array",
+    "items": _ID,
+    "maxItems": 20,
+    "description": "files uploaded with POST /attachments (yours, not attached yet)",
+}
+
 REQUESTS = {
     "PostCreate": _obj(
         {
@@ -234,10 +276,24 @@ REQUESTS = {
                 "minimum": 1,
                 "description": "omit for the community's default objective; null for none",
             },
+            "marking": {"type": "string", "description": "a protective marking from the admins' list"},
+            "attachment_ids": ATTACHMENT_IDS,
+            "confirm_sensitive": CONFIRM_SENSITIVE,
         },
         ["body"],
     ),
-    "BodyEdit": _obj({"body": BODY_TEXT}),
+    "ReplyCreate": _obj(
+        {"body": BODY_TEXT, "attachment_ids": ATTACHMENT_IDS, "confirm_sensitive": CONFIRM_SENSITIVE},
+        ["body"],
+    ),
+    "BodyEdit": _obj({"body": BODY_TEXT, "confirm_sensitive": CONFIRM_SENSITIVE}, ["body"]),
+    "AttachmentUpload": _obj(
+        {
+            "file": {"type": "string", "format": "binary"},
+            "alt_text": {"type": "string", "maxLength": 1000, "description": "required for images"},
+        },
+        ["file"],
+    ),
     "Pin": _obj({"pinned": {"type": "boolean"}}),
     "ReactionSet": _obj({"kind": {"enum": list(REACTION_KINDS)}}),
     "MarkRead": _obj({"id": {**_ID, "description": "omit to mark all read"}}, []),
@@ -257,6 +313,7 @@ REQUESTS = {
             },
             "objective_id": _ID,
             "allow_duplicate": {"type": "boolean", "description": "share an address curated before anyway"},
+            "confirm_sensitive": CONFIRM_SENSITIVE,
         },
         ["url", "why"],
     ),

@@ -5,7 +5,19 @@ from datetime import UTC, datetime
 from flask import url_for
 
 from app.feeds.queries import Page
-from app.models import ApiToken, Community, Event, Notification, Post, Reaction, Reply, Revision, Unit, User
+from app.models import (
+    ApiToken,
+    Attachment,
+    Community,
+    Event,
+    Notification,
+    Post,
+    Reaction,
+    Reply,
+    Revision,
+    Unit,
+    User,
+)
 
 
 def iso(value: datetime | None) -> str | None:
@@ -90,6 +102,10 @@ def post(item: Post, page: Page) -> dict:
         "my_reaction": page.my_reactions.get(item.id),
         "pinned": item.pinned_at is not None,
         "can_moderate": page.can_moderate(item),
+        "marking": item.marking,
+        "attachments": []
+        if item.status == "deleted"
+        else [attachment(a) for a in page.extra("attachments", item) or []],
     }
 
 
@@ -108,6 +124,26 @@ def reply(item: Reply) -> dict:
         "status": item.status,
         "created_at": iso(item.created_at),
         "edited_at": iso(item.edited_at),
+        "attachments": [] if item.status == "deleted" else [attachment(a) for a in item.attachments],
+    }
+
+
+def attachment(item: Attachment) -> dict:
+    """An image or document on a post or reply (or uploaded, waiting to be attached)."""
+    return {
+        "id": item.id,
+        "kind": item.kind,
+        "file_name": item.file_name,
+        "content_type": item.content_type,
+        "size": item.size,
+        "width": item.width,
+        "height": item.height,
+        "alt_text": item.alt_text,
+        "url": url_for("attachments.download", attachment_id=item.id, _external=True),
+        "thumbnail_url": url_for("attachments.thumbnail", attachment_id=item.id, _external=True)
+        if item.has_thumbnail
+        else None,
+        "attached": item.post_id is not None or item.reply_id is not None,
     }
 
 

@@ -15,10 +15,11 @@ from app.models import Setting, utcnow
 SYNCED_ON = "roster_synced_on"
 
 
-def claim_today(today: str) -> bool:
-    """Mark today's run as taken, atomically: with several job runners only one gets True (commits)."""
-    if db.session.get(Setting, SYNCED_ON) is None:
-        db.session.add(Setting(key=SYNCED_ON, value=today))
+def claim_today(today: str, key: str = SYNCED_ON) -> bool:
+    """Mark today's run of a daily job as taken, atomically: with several job runners only one gets
+    True (commits). `key` is the setting holding the date of the job's last run."""
+    if db.session.get(Setting, key) is None:
+        db.session.add(Setting(key=key, value=today))
         try:
             db.session.commit()
         except IntegrityError:  # another runner inserted it first
@@ -26,7 +27,7 @@ def claim_today(today: str) -> bool:
             return False
         return True
     claimed = db.session.execute(
-        update(Setting).where(Setting.key == SYNCED_ON, Setting.value != today).values(value=today)
+        update(Setting).where(Setting.key == key, Setting.value != today).values(value=today)
     ).rowcount
     db.session.commit()
     return claimed == 1

@@ -14,9 +14,9 @@ from app.extensions import db
 from app.forms import clean_text
 from app.learning import clock
 from app.learning.services import MAX_TITLE, check_http_url
-from app.learning.sniff import ALLOWED_LABELS, sniff
 from app.models import LearningSession, SessionMaterial, User
 from app.permissions import can_manage_session
+from app.sniff import ALLOWED_LABELS, sniff
 
 MAX_MATERIALS = 30
 

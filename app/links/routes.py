@@ -12,7 +12,7 @@ from app.links import cards as _cards  # noqa: F401 - registers the feed cards' 
 from app.links.urls import check_url
 from app.permissions import access
 from app.permissions.links import can_curate
-from app.posts.views import fetch_wants_fragment, render_card, safe_back
+from app.posts.views import fetch_wants_fragment, render_card, safe_back, split_refusal
 from app.sanitize import TOPIC_RE
 
 
@@ -87,6 +87,7 @@ def _draft(form) -> services.LinkDraft:
         community_ids=[i for i in community_ids if i is not None],
         objective_id=objective_id,
         allow_duplicate=form.get("allow_duplicate") == "1",
+        confirm_sensitive=form.get("confirm_sensitive") == "1",
     )
 
 
@@ -96,6 +97,7 @@ def new():
     """Share a link with why it matters; pasting the address asks for a preview in the background."""
     _require_curator()
     errors: dict[str, str] = {}
+    findings: list = []
     earlier = None
     if request.method == "POST":
         try:
@@ -103,7 +105,7 @@ def new():
         except services.DuplicateLink as exc:
             errors, earlier = exc.fields, exc.earlier
         except ValidationError as exc:
-            errors = exc.fields
+            errors, findings = split_refusal(exc)
         else:
             db.session.commit()
             places = ", ".join(link.post.community.name for link in links)
@@ -115,9 +117,10 @@ def new():
         errors=errors,
         form=request.form if request.method == "POST" else request.args,
         earlier=earlier,
+        sensitive=findings,
         communities=services.postable_communities(current_user),
         objectives=[(o.id, o.name) for o in services.objective_choices()],
-    ), 422 if errors else 200
+    ), 422 if errors or findings else 200
 
 
 def _preview_json(row) -> dict:

@@ -21,6 +21,7 @@ from app.links.urls import check_url, normalise
 from app.models import Community, CuratedLink, LinkClick, LinkSave, Objective, Post, User
 from app.permissions import visible_community_ids
 from app.permissions.links import can_curate, can_see_link, visible_links
+from app.posts import screening
 from app.posts.rendering import render_body, set_post_topics
 from app.posts.services import can_write_in, follow_thread, notify_mentions
 from app.sanitize import TOPIC_RE
@@ -42,6 +43,8 @@ class LinkDraft:
     community_ids: list[int] = field(default_factory=list)
     objective_id: int | None = None
     allow_duplicate: bool = False
+    # The curator saw the sensitive-content warning and shares it anyway (recorded).
+    confirm_sensitive: bool = False
 
 
 class DuplicateLink(ValidationError):
@@ -174,12 +177,19 @@ def share_link(curator: User, draft: LinkDraft) -> list[CuratedLink]:
         earlier = duplicates(curator, url, limit=1)
         if earlier:
             raise DuplicateLink(earlier[0])
+    texts = {"why": why, "title": title, "source": source, "summary": summary}
+    findings = screening.check_sensitive(
+        curator, {k: v for k, v in texts.items() if v}, draft.confirm_sensitive
+    )
     preview = request_preview(url)
     share_id = uuid4().hex
-    return [
+    links = [
         _create(curator, community, url, why, title, source, summary, topics, objective, preview.id, share_id)
         for community in communities
     ]
+    for link in links:
+        screening.sensitive_confirmed(curator, "post", link.post_id, findings)
+    return links
 
 
 def _with_topics(why: str, topics: list[str]) -> str:

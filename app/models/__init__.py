@@ -1,10 +1,21 @@
 """All models on one metadata; import from here."""
 
+from app.models.attachments import ATTACHMENT_KINDS, Attachment
 from app.models.audit import AuditEntry
 from app.models.base import Base, UTCDateTime, utcnow
 from app.models.communities import COMMUNITY_ROLES, VISIBILITIES, Community, JoinRequest, Membership
 from app.models.events import Event, SocketConnection
 from app.models.follows import ThreadFollow, TopicFollow, UserFollow
+from app.models.governance import (
+    EXPORT_KINDS,
+    EXPORT_STATUSES,
+    RETENTION_ACTIONS,
+    RETENTION_UNITS,
+    DataExport,
+    LegalHold,
+    RetentionRule,
+    SensitiveConfirmation,
+)
 from app.models.identity import SsoIdentity
 from app.models.insights import (
     CommunityDay,
@@ -82,6 +93,16 @@ from app.models.tokens import TOKEN_SCOPES, ApiToken
 from app.models.webhooks import DELIVERY_STATUSES, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "ATTACHMENT_KINDS",
+    "Attachment",
+    "DataExport",
+    "EXPORT_KINDS",
+    "EXPORT_STATUSES",
+    "LegalHold",
+    "RETENTION_ACTIONS",
+    "RETENTION_UNITS",
+    "RetentionRule",
+    "SensitiveConfirmation",
     "APPEAL_STATUSES",
     "Appeal",
     "CASE_STATUSES",

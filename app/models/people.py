@@ -46,6 +46,9 @@ class User(UserMixin, Base):
     role: Mapped[str] = mapped_column(String(20), default="member")
     email_confirmed_at: Mapped[datetime | None]
     deactivated_at: Mapped[datetime | None]
+    # Set when an erasure request was carried out (the row stays, emptied, so nothing dangles), and on
+    # the placeholder accounts anonymised content is credited to.
+    erased_at: Mapped[datetime | None]
     # Bumped by "sign out everywhere" and password changes: every older session stops matching.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -62,6 +65,11 @@ class User(UserMixin, Base):
     def is_deactivated(self) -> bool:
         """True for leavers."""
         return self.deactivated_at is not None
+
+    @property
+    def is_erased(self) -> bool:
+        """True for erased people and the placeholder accounts: shown by name only, never linked."""
+        return self.erased_at is not None
 
     def get_id(self) -> str:
         """Session identity includes the version so old sessions die when it changes."""

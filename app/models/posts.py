@@ -40,6 +40,8 @@ class Post(Base):
     render_version: Mapped[int] = mapped_column(default=1)
     status: Mapped[str] = mapped_column(String(10), default="visible")
     reply_count: Mapped[int] = mapped_column(default=0)
+    # A protective-marking label the author chose (e.g. "OFFICIAL-SENSITIVE"); "" for none.
+    marking: Mapped[str] = mapped_column(String(40), default="", server_default="")
     # The organisational objective the post serves (optional; defaults from the community).
     objective_id: Mapped[int | None] = mapped_column(
         ForeignKey("objectives.id", ondelete="SET NULL"), index=True
@@ -77,6 +79,10 @@ class Reply(Base):
 
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined")
     post: Mapped[Post] = relationship()
+    # One query for every reply loaded together (a thread), never one per reply.
+    attachments: Mapped[list[Attachment]] = relationship(  # noqa: F821 - same metadata
+        lazy="selectin", viewonly=True, order_by="Attachment.position"
+    )
 
 
 class Revision(Base):

@@ -51,9 +51,10 @@ def unit_choices() -> list[tuple[int, str]]:
 
 
 def get_person(user_id: int) -> User:
-    """The person with this id (former members included); NotFound if there is no such account."""
+    """The person with this id (former members included); NotFound if there is no such account, or
+    it was erased (nothing about them is left to show)."""
     user = db.session.get(User, user_id) if 0 < user_id <= MAX_ID else None
-    if user is None or (user.email_confirmed_at is None and not user.is_deactivated):
+    if user is None or user.is_erased or (user.email_confirmed_at is None and not user.is_deactivated):
         raise NotFound("We couldn't find that person.")
     return user
 

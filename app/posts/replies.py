@@ -1,8 +1,11 @@
 """Replies in a thread and reactions to posts."""
 
+from collections.abc import Sequence
+
 from sqlalchemy import func, or_, select, true, update
 
 from app import events
+from app.attachments import services as attachments
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.extensions import db
 from app.forms import strip_control
@@ -10,7 +13,14 @@ from app.models import REACTION_KINDS, Post, Reaction, Reply, Revision, ThreadFo
 from app.notifications.services import notify, notify_many
 from app.posts import screening
 from app.posts.rendering import check_body, render_body
-from app.posts.services import can_moderate, can_see_post, can_write_in, follow_thread, notify_mentions
+from app.posts.services import (
+    attachment_texts,
+    can_moderate,
+    can_see_post,
+    can_write_in,
+    follow_thread,
+    notify_mentions,
+)
 from app.sanitize import plain_text
 
 
@@ -39,16 +49,28 @@ def count_reply(post: Post, delta: int) -> None:
     db.session.refresh(post, ["reply_count"])
 
 
-def create_reply(author: User, post: Post, body: str) -> Reply:
-    """Reply in a post's thread; the post's author and the thread's followers are notified (once a
-    held reply is approved, if screening holds it)."""
+def create_reply(
+    author: User,
+    post: Post,
+    body: str,
+    *,
+    files: Sequence[attachments.Draft] = (),
+    confirm_sensitive: bool = False,
+) -> Reply:
+    """Reply in a post's thread, with optional attachments; the post's author and the thread's
+    followers are notified (once a held reply is approved, if screening holds it). The
+    sensitive-content warning asks the author to edit or confirm first, as for posts."""
     body = strip_control(body)
     errors = check_body(body)
     if not errors and (post.status != "visible" or not can_write_in(author, post.community)):
         errors["body"] = "This conversation is closed to new replies."
+    checked = attachments.check(author, list(files), errors)
     if errors:
         raise ValidationError(errors)
     hold = screening.screen(author, post.community, body)
+    findings = screening.check_sensitive(
+        author, {"body": body, **attachment_texts(checked)}, confirm_sensitive
+    )
     rendered, mentioned = render_body(body)
     reply = Reply(
         post_id=post.id,
@@ -60,6 +82,8 @@ def create_reply(author: User, post: Post, body: str) -> Reply:
     )
     db.session.add(reply)
     db.session.flush()
+    attachments.attach(author, checked, reply=reply)
+    screening.sensitive_confirmed(author, "reply", reply.id, findings)
     follow_thread(author.id, post.id)
     if hold:
         screening.held(author, reply, hold)
@@ -122,9 +146,10 @@ def _notify_reply(reply: Reply, mentioned: dict[str, User]) -> None:
     notify_mentions(author, post, mentioned, reply_id=reply.id)
 
 
-def edit_reply(actor: User, reply: Reply, body: str) -> Reply:
+def edit_reply(actor: User, reply: Reply, body: str, confirm_sensitive: bool = False) -> Reply:
     """The author edits a reply; the earlier text is kept as a revision. As with posts, a hidden reply
-    goes back for review when edited, and screening may hold an edited visible one."""
+    goes back for review when edited, screening may hold an edited visible one, and the new text gets
+    the sensitive-content warning."""
     body = strip_control(body)
     if reply.author_id != actor.id or reply.status == "deleted":
         raise PermissionDenied("Only the author can edit this reply.")
@@ -133,6 +158,8 @@ def edit_reply(actor: User, reply: Reply, body: str) -> Reply:
         raise ValidationError(errors)
     if body != reply.body_source:
         hold = screening.screen(actor, reply.post.community, body, editing=True)
+        findings = screening.check_sensitive(actor, {"body": body}, confirm_sensitive)
+        screening.sensitive_confirmed(actor, "reply", reply.id, findings)
         if reply.status == "hidden":
             hold = "you changed it after a moderator asked you to"
         db.session.add(Revision(reply_id=reply.id, body_source=reply.body_source, edited_by_id=actor.id))

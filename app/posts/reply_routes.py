@@ -8,7 +8,16 @@ from app.extensions import db
 from app.feeds.queries import decorate
 from app.permissions import access
 from app.posts import bp, replies, services
-from app.posts.views import fetch_wants_fragment, render_reply, safe_back
+from app.posts.views import (
+    confirmed_sensitive,
+    fetch_wants_fragment,
+    form_drafts,
+    keep_uploads,
+    refused_json,
+    render_reply,
+    safe_back,
+    split_refusal,
+)
 
 
 def _thread_url(reply) -> str:
@@ -18,21 +27,31 @@ def _thread_url(reply) -> str:
 @bp.route("/posts/<int:post_id>/replies", methods=["POST"])
 @access("signed_in")
 def create_reply(post_id: int):
-    """Reply in a thread; errors re-show the thread with the text kept."""
+    """Reply in a thread; errors (and sensitive-content warnings) re-show the reply form with the text
+    and the chosen files kept."""
     post = services.get_post(current_user, post_id)
+    drafts = form_drafts()
     try:
-        reply = replies.create_reply(current_user, post, request.form.get("body", ""))
+        reply = replies.create_reply(
+            current_user,
+            post,
+            request.form.get("body", ""),
+            files=drafts,
+            confirm_sensitive=confirmed_sensitive(),
+        )
     except ValidationError as exc:
+        errors, findings = split_refusal(exc)
+        staged = keep_uploads(current_user, drafts)
+        form = {"errors": errors, "form": request.form, "staged": staged, "sensitive": findings}
         if fetch_wants_fragment():
-            return {"error": {"code": "validation_failed", "message": exc.message, "fields": exc.fields}}, 422
+            return refused_json(exc, render_template("posts/_reply_form.html", post=post, **form))
         return render_template(
             "posts/thread.html",
             post=post,
             page=decorate(current_user, [post]),
             replies=replies.thread_replies(current_user, post),
             following=replies.is_following(current_user, post),
-            errors=exc.fields,
-            form=request.form,
+            **form,
         ), 422
     db.session.commit()
     if fetch_wants_fragment():
@@ -60,11 +79,12 @@ def edit_reply(reply_id: int):
     if reply.author_id != current_user.id or reply.status == "deleted":
         abort(403)
     errors: dict[str, str] = {}
+    findings: list = []
     if request.method == "POST":
         try:
-            replies.edit_reply(current_user, reply, request.form.get("body", ""))
+            replies.edit_reply(current_user, reply, request.form.get("body", ""), confirmed_sensitive())
         except ValidationError as exc:
-            errors = exc.fields
+            errors, findings = split_refusal(exc)
         else:
             db.session.commit()
             flash("Reply updated.", "success")
@@ -74,9 +94,10 @@ def edit_reply(reply_id: int):
         item=reply,
         kind="reply",
         errors=errors,
+        sensitive=findings,
         form=request.form if request.method == "POST" else {"body": reply.body_source},
         cancel=_thread_url(reply),
-    ), 422 if errors else 200
+    ), 422 if errors or findings else 200
 
 
 @bp.route("/replies/<int:reply_id>/delete", methods=["POST"])

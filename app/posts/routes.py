@@ -10,27 +10,58 @@ from app.forms import optional_id
 from app.objectives.services import parse_choice
 from app.permissions import access
 from app.posts import bp, replies, services
-from app.posts.views import fetch_wants_fragment, render_card, safe_back, writable_communities
+from app.posts.markings import markings
+from app.posts.views import (
+    confirmed_sensitive,
+    fetch_wants_fragment,
+    form_drafts,
+    keep_uploads,
+    refused_json,
+    render_card,
+    safe_back,
+    split_refusal,
+    writable_communities,
+)
+
+
+@bp.app_context_processor
+def _posts_context():
+    return {"protective_markings": markings}
 
 
 @bp.route("/posts", methods=["POST"])
 @access("signed_in")
 def create():
-    """Write a post from the composer; errors re-show the composer with the text kept."""
+    """Write a post from the composer; errors (and sensitive-content warnings) re-show the composer
+    with the text and the chosen files kept."""
+    drafts, community = form_drafts(), None
     try:
         community_id = optional_id(request.form.get("community_id"), "community_id")
         community = services.get_community_by_id(current_user, community_id)
         objective = parse_choice(request.form.get("objective_id"))
-        post = services.create_post(current_user, request.form.get("body", ""), community, objective)
+        post = services.create_post(
+            current_user,
+            request.form.get("body", ""),
+            community,
+            objective,
+            marking=request.form.get("marking", ""),
+            files=drafts,
+            confirm_sensitive=confirmed_sensitive(),
+        )
     except ValidationError as exc:
+        errors, findings = split_refusal(exc)
+        fixed = community if community is not None and request.form.get("fixed_community") == "1" else None
+        context = {
+            "errors": errors,
+            "form": request.form,
+            "communities": writable_communities(current_user),
+            "staged": keep_uploads(current_user, drafts),
+            "sensitive": findings,
+            "fixed_community": fixed,
+        }
         if fetch_wants_fragment():
-            return {"error": {"code": "validation_failed", "message": exc.message, "fields": exc.fields}}, 422
-        return render_template(
-            "posts/compose.html",
-            errors=exc.fields,
-            form=request.form,
-            communities=writable_communities(current_user),
-        ), 422
+            return refused_json(exc, render_template("posts/_composer.html", **context))
+        return render_template("posts/compose.html", **context), 422
     db.session.commit()
     if fetch_wants_fragment():
         return render_card(post), 201
@@ -86,11 +117,12 @@ def edit(post_id: int):
     if post.author_id != current_user.id or post.status == "deleted" or post.kind == "proposal":
         abort(403)
     errors: dict[str, str] = {}
+    findings: list = []
     if request.method == "POST":
         try:
-            services.edit_post(current_user, post, request.form.get("body", ""))
+            services.edit_post(current_user, post, request.form.get("body", ""), confirmed_sensitive())
         except ValidationError as exc:
-            errors = exc.fields
+            errors, findings = split_refusal(exc)
         else:
             db.session.commit()
             flash("Post updated.", "success")
@@ -100,9 +132,10 @@ def edit(post_id: int):
         item=post,
         kind="post",
         errors=errors,
+        sensitive=findings,
         form=request.form if request.method == "POST" else {"body": post.body_source},
         cancel=url_for("posts.thread", post_id=post.id),
-    ), 422 if errors else 200
+    ), 422 if errors or findings else 200
 
 
 @bp.route("/posts/<int:post_id>/delete", methods=["POST"])

@@ -1,8 +1,11 @@
 """Post services: write, edit (with revisions), delete, pin, and who may see or change a post."""
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 
 from app import events
+from app.attachments import services as attachments
 from app.communities.services import all_staff
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.extensions import db
@@ -12,6 +15,7 @@ from app.notifications.services import notify_many
 from app.objectives.services import DEFAULT, objective_for_post
 from app.permissions import can_manage_community, can_see_content, can_see_update_post, has_role
 from app.posts import screening
+from app.posts.markings import check_marking
 from app.posts.rendering import check_body, render_body, set_post_topics
 from app.sanitize import plain_text
 
@@ -80,11 +84,25 @@ def notify_mentions(
     )
 
 
+def attachment_texts(checked: list[attachments.Checked]) -> dict[str, str]:
+    """Alt text is published with the item, so the sensitive-content warning reads it too."""
+    alts = "\n".join(item.alt_text for item in checked if item.alt_text)
+    return {"attachments": alts} if alts else {}
+
+
 def create_post(
-    author: User, body: str, community: Community | None = None, objective: int | str | None = DEFAULT
+    author: User,
+    body: str,
+    community: Community | None = None,
+    objective: int | str | None = DEFAULT,
+    *,
+    marking: str = "",
+    files: Sequence[attachments.Draft] = (),
+    confirm_sensitive: bool = False,
 ) -> Post:
-    """Write a post to a community (All staff by default), serving the chosen objective, else the
-    community's default (objective=None: none); screening may hold it for review."""
+    """Write a post to a community (All staff by default), serving the chosen objective (else the
+    community's default; None: none), with an optional protective marking and attachments; screening may hold it for review, and the sensitive-content warning asks the author
+    to edit or confirm (NeedsConfirmation) before it is published."""
     body = strip_control(body)
     community = community or all_staff()
     errors = check_body(body)
@@ -96,9 +114,17 @@ def create_post(
         objective_id = objective_for_post(objective, community)
     except ValidationError as exc:
         errors |= exc.fields
+    try:
+        marking = check_marking(marking)
+    except ValidationError as exc:
+        errors.update(exc.fields)
+    checked = attachments.check(author, list(files), errors)
     if errors:
         raise ValidationError(errors)
     hold = screening.screen(author, community, body)
+    findings = screening.check_sensitive(
+        author, {"body": body, **attachment_texts(checked)}, confirm_sensitive
+    )
     rendered, mentioned = render_body(body)
     post = Post(
         author=author,
@@ -108,9 +134,12 @@ def create_post(
         render_version=rendered.version,
         status="held" if hold else "visible",
         objective_id=objective_id,
+        marking=marking,
     )
     db.session.add(post)
     db.session.flush()
+    attachments.attach(author, checked, post=post)
+    screening.sensitive_confirmed(author, "post", post.id, findings)
     set_post_topics(post.id, rendered.topics)
     follow_thread(author.id, post.id)
     if hold:
@@ -136,11 +165,12 @@ def announce_post(
     )
 
 
-def edit_post(actor: User, post: Post, body: str) -> Post:
+def edit_post(actor: User, post: Post, body: str, confirm_sensitive: bool = False) -> Post:
     """The author edits a post; the earlier text is kept as a revision.
 
     A post a moderator hid ("needs change") goes back for review when edited, and screening may hold
-    an edited visible post; either way it is held until a moderator looks again.
+    an edited visible post; either way it is held until a moderator looks again. The new text gets
+    the sensitive-content warning like a new post.
     """
     body = strip_control(body)
     if post.author_id != actor.id or post.status == "deleted":
@@ -153,8 +183,10 @@ def edit_post(actor: User, post: Post, body: str) -> Post:
     if body == post.body_source:
         return post
     hold = screening.screen(actor, post.community, body, editing=True)
+    findings = screening.check_sensitive(actor, {"body": body}, confirm_sensitive)
     if post.status == "hidden":
         hold = "you changed it after a moderator asked you to"
+    screening.sensitive_confirmed(actor, "post", post.id, findings)
     db.session.add(Revision(post_id=post.id, body_source=post.body_source, edited_by_id=actor.id))
     _, before = render_body(post.body_source)
     rendered, mentioned = render_body(body)

@@ -3,9 +3,13 @@
 from flask import render_template, request
 from sqlalchemy import select
 
+from app.attachments import services as attachments
+from app.attachments.forms import drafts_from_form
+from app.errors import ValidationError
 from app.extensions import db
 from app.feeds.queries import decorate
-from app.models import Community, Membership, Post, Reply, User
+from app.models import Attachment, Community, Membership, Post, Reply, User
+from app.posts.screening import NeedsConfirmation
 
 
 def fetch_wants_fragment() -> bool:
@@ -42,3 +46,37 @@ def writable_communities(user: User) -> list[Community]:
             .order_by(Community.is_all_staff.desc(), Community.name)
         )
     )
+
+
+def confirmed_sensitive() -> bool:
+    """The author ticked "I've checked it" under a sensitive-content warning."""
+    return request.form.get("confirm_sensitive") == "1"
+
+
+def form_drafts() -> list[attachments.Draft]:
+    """The attachments the form sends: kept uploads and newly chosen files."""
+    return drafts_from_form(request.form, request.files)
+
+
+def split_refusal(exc: ValidationError) -> tuple[dict[str, str], list]:
+    """A refused form's field errors, or the sensitive-content findings shown beside the text instead."""
+    if isinstance(exc, NeedsConfirmation):
+        return {}, exc.findings
+    return exc.fields, []
+
+
+def keep_uploads(user: User, drafts: list[attachments.Draft]) -> list[Attachment]:
+    """After a refusal: start again and keep the acceptable uploads for the form shown again, so the
+    person doesn't choose their files twice (committed; unattached ones go after a day)."""
+    db.session.rollback()
+    if not drafts:
+        return []
+    staged, _ = attachments.stage(user, drafts)
+    db.session.commit()
+    return staged
+
+
+def refused_json(exc: ValidationError, html: str) -> tuple[dict, int]:
+    """The 422 answer to static/js: the error, and the form drawn again for it to put in place."""
+    body = {"code": exc.code, "message": exc.message, "fields": exc.fields, **exc.details}
+    return {"error": body, "html": html}, 422

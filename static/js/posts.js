@@ -46,6 +46,7 @@
       .then(function (response) {
         if (response.status === 422) {
           return response.json().then(function (body) {
+            if (body.html) { replaceForm(form, body.html); return; }
             var fields = body.error.fields || {};
             showError(form, fields.body || fields.community_id || fields.objective_id || fields.kind || body.error.message);
           });
@@ -62,6 +63,7 @@
           if (mode !== "card") {
             var area = form.querySelector("textarea");
             if (area) { area.value = ""; area.dispatchEvent(new Event("input")); }
+            resetExtras(form);
             var empty = document.querySelector("[data-no-replies], #feed > .empty");
             if (empty) empty.remove();
             if (node) node.classList.add("is-new");
@@ -74,6 +76,35 @@
       .catch(function () { form.removeAttribute("data-async"); form.submit(); })
       .finally(function () { if (button) button.disabled = false; });
   });
+
+  // A refused composer comes back drawn by the server (the sensitive-content warning, files kept,
+  // the image descriptions asked for): put it in place of the old one and enhance it again.
+  function replaceForm(form, html) {
+    var tpl = document.createElement("template");
+    tpl.innerHTML = html.trim();
+    var fresh = tpl.content.firstElementChild;
+    if (!fresh) return;
+    form.replaceWith(fresh);
+    enhance(fresh);
+    var warning = fresh.querySelector("[data-sensitive-warning]");
+    var invalid = fresh.querySelector("[aria-invalid=true]");
+    var focus = invalid || fresh.querySelector("textarea");
+    if (focus) focus.focus();
+    if (warning) warning.scrollIntoView({ block: "nearest" });
+  }
+
+  // After a post or reply is published: no files, markings or warnings carry over to the next one.
+  function resetExtras(form) {
+    form.querySelectorAll("[data-staged], [data-sensitive-warning]").forEach(function (node) { node.remove(); });
+    form.querySelectorAll("input[type=file]").forEach(function (input) {
+      input.value = "";
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    var marking = form.querySelector("select[name=marking]");
+    if (marking) marking.value = "";
+    var error = form.querySelector(".attach .field__error");
+    if (error) { error.textContent = ""; error.hidden = true; }
+  }
 
   // Character counter: <textarea data-counter="id-of-output" maxlength="5000">.
   function updateCounter(area) {
@@ -158,11 +189,13 @@
     area.addEventListener("blur", function () { setTimeout(close, 150); });
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("textarea[data-counter]").forEach(function (area) {
+  function enhance(root) {
+    root.querySelectorAll("textarea[data-counter]").forEach(function (area) {
       area.addEventListener("input", function () { updateCounter(area); });
       updateCounter(area);
     });
-    document.querySelectorAll("textarea[data-mentions]").forEach(mentionPicker);
-  });
+    root.querySelectorAll("textarea[data-mentions]").forEach(mentionPicker);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
 })();

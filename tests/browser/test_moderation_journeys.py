@@ -53,7 +53,9 @@ def test_report_decide_with_an_explanation_and_the_author_reads_it(live_server, 
     moderator = live_server.make_user(name="Priya Moderator", role="moderator")
     post = live_server.write(
         lambda: create_post(
-            db.session.get(User, author.id), "Well done B relief! Silver Corsa NX19 KLM was lucky tonight."
+            db.session.get(User, author.id),
+            "Well done B relief! Silver Corsa NX19 KLM was lucky tonight.",
+            confirm_sensitive=True,  # the author ticked past the number-plate warning: the slip moderated here
         )
     )
 

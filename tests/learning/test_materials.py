@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.learning.sniff import sniff
 from app.models import SessionMaterial, User
+from app.sniff import sniff
 from tests import factories
 from tests.learning.helpers import WINTER_NOON, schedule
 

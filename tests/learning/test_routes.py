@@ -254,6 +254,7 @@ def test_session_list_runs_constant_queries(app, client, login, comms, member, c
             assert client.get("/sessions/").status_code == 200
         return n()
 
+    list_queries()  # warm the idle-timeout setting's 30-second cache, so it isn't counted in one call only
     schedule(app, comms, starts_at=WINTER_NOON, ends_at=WINTER_NOON + timedelta(hours=1))
     one = list_queries()
     for n in range(5):

@@ -1,7 +1,7 @@
 """What an uploaded file really is, from its first bytes (never its name or the browser's word).
 
-A short allow-list of the documents a session shares: PDF, common images, and Office and
-OpenDocument files (ZIP archives, told apart by the parts they contain).
+A short allow-list of the files people share (session materials, post attachments): PDF, common
+images, and Office and OpenDocument files (ZIP archives, told apart by the parts they contain).
 """
 
 import io

@@ -1,0 +1,5 @@
+"""Attachments: images (with alt text and thumbnails) and documents on posts and replies."""
+
+from flask import Blueprint
+
+bp = Blueprint("attachments", __name__)
