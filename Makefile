@@ -7,7 +7,13 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PROD_PORT ?= 8000
 
-.PHONY: run run-prod test test-fast test-browser soak lint audit format install install-dev migrate seed clean
+.PHONY: run run-prod test test-fast test-browser soak lint audit format install install-dev migrate seed clean bench bench-data bench-search
+
+# Benchmarks (bench/): one organisation built by bench/generate.py, shared by every benchmark.
+BENCH_DATABASE_URL ?= sqlite:///instance/bench.db
+BENCH_SCALE ?= 1
+# Each benchmark adds its target here; `make bench` runs them all on the same data.
+BENCH_TARGETS := bench-search
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -53,16 +59,24 @@ test-browser: install-dev
 soak: install-dev
 	SOAK=1 REQUIRE_STACK=1 $(BIN)/python -m pytest -m stack $(PYTEST_ARGS) tests/reliability tests/browser/test_realtime_outage.py
 
+bench: $(BENCH_TARGETS)
+
+bench-data: install
+	$(BIN)/python -m bench.generate --database-url $(BENCH_DATABASE_URL) --scale $(BENCH_SCALE) --if-missing
+
+bench-search: bench-data
+	$(BIN)/python -m bench.search --database-url $(BENCH_DATABASE_URL)
+
 lint: install-dev
-	$(BIN)/ruff check app tests deploy
-	$(BIN)/ruff format --check app tests deploy
+	$(BIN)/ruff check app tests deploy bench
+	$(BIN)/ruff format --check app tests deploy bench
 
 audit: install-dev
 	$(BIN)/python .ci/audit.py requirements.txt
 
 format: install-dev
-	$(BIN)/ruff format app tests deploy
-	$(BIN)/ruff check --fix app tests deploy
+	$(BIN)/ruff format app tests deploy bench
+	$(BIN)/ruff check --fix app tests deploy bench
 
 clean:
 	rm -rf $(VENV) instance search_index/*[!.gitkeep]

@@ -12,5 +12,9 @@ from app.extensions import socketio  # noqa: E402
 app = create_app()
 
 if __name__ == "__main__":
+    from app.search.indexer import start_background_indexer
+
+    # One process serves everything here, so it indexes too (gunicorn deployments run `flask jobs run`).
+    start_background_indexer(app)
     socketio.run(app, host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "5000")),
                  allow_unsafe_werkzeug=True)

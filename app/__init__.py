@@ -27,6 +27,7 @@ BLUEPRINTS = (
     ("objectives", ("routes",)),
     ("insights", ("routes",)),
     ("leadership", ("routes",)),
+    ("search", ("routes",)),
     ("api", ()),
     # After the API: the policy gate runs once bearer authentication has decided who is asking.
     ("policy", ("routes",)),

@@ -33,6 +33,7 @@ EVENT_NAMES = frozenset(
         "notification_created",
         "membership_created",
         "membership_removed",
+        "user_created",
         "user_updated",
         "user_deactivated",
         "community_updated",
@@ -55,6 +56,7 @@ EVENT_NAMES = frozenset(
         "question_answered",
         "question_upvoted",
         "question_removed",
+        "unit_updated",
     }
 )
 

@@ -10,6 +10,7 @@ from app import create_app
 from app.cli import alembic_config
 from app.extensions import db, limiter
 from app.models import Base, Community, User
+from app.search.index import search_index
 from tests import factories
 
 
@@ -39,6 +40,7 @@ def app(tmp_path_factory):
             Base.metadata.drop_all(conn)
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
         command.upgrade(alembic_config(url), "head")
+    search_index(app).reset()  # an empty index, not marked for a rebuild
     yield app
     db.dispose(app)
 
@@ -55,11 +57,15 @@ def _limiter_off():
 
 @pytest.fixture(autouse=True)
 def _clean_database(request):
-    """Empty every table after each test, keeping the All staff row the migration created."""
+    """Empty every table after each test, keeping the All staff row the migration created (and the
+    search index, when the test put anything in it)."""
     yield
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")
+    index = search_index(app)
+    if index.dirty or index.has_documents():
+        index.reset()
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as conn:

@@ -30,7 +30,9 @@ def test_post_to_all_staff_by_default_renders_and_records_event(people):
     assert post.community.is_all_staff
     assert "<strong>team</strong>" in post.body_html and 'href="/topics/wellbeing"' in post.body_html
     assert f'href="/people/{people["comms"].id}"' in post.body_html
-    names = db.session.scalars(select(Event.name).order_by(Event.id)).all()
+    names = db.session.scalars(
+        select(Event.name).where(Event.name != "user_created").order_by(Event.id)
+    ).all()
     assert names == ["notification_created", "post_created"]
     note = db.session.scalar(select(Notification).where(Notification.user_id == people["comms"].id))
     assert note.kind == "mention" and note.data["post_id"] == post.id
@@ -45,7 +47,7 @@ def test_bad_bodies_are_refused_and_nothing_is_stored(people, body, message):
     assert message in exc.value.fields["body"]
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Post)) == 0
-    assert db.session.scalar(select(func.count()).select_from(Event)) == 0
+    assert db.session.scalar(select(func.count()).where(Event.name != "user_created")) == 0
 
 
 def test_cannot_post_in_a_private_community_without_membership(people):

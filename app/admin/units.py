@@ -2,6 +2,7 @@
 
 from sqlalchemy import case, func, select
 
+from app import events
 from app.admin.services import require_admin
 from app.errors import NotFound, ValidationError
 from app.extensions import db
@@ -107,6 +108,7 @@ def update_unit(admin: User, unit: Unit, name: str, parent_id: int | str | None 
         raise ValidationError(errors)
     unit.name, unit.parent = name, parent
     db.session.flush()
+    events.record("unit_updated", actor=admin, unit_id=unit.id)
 
 
 def delete_unit(admin: User, unit: Unit) -> None:

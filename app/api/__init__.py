@@ -62,6 +62,7 @@ from app.api import (  # noqa: E402,F401
     proposals,
     questions,
     replies,
+    search,
     sessions,
     updates,
 )

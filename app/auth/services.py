@@ -136,6 +136,7 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     add_to_all_staff(user)
+    events.record("user_created", user_id=user.id, id=user.id)
     return user
 
 
@@ -278,6 +279,7 @@ def confirm_email(token: str) -> User | None:
         return None
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
+        events.record("user_updated", actor=user, user_id=user.id, id=user.id)
     return user
 
 

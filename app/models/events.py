@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, utcnow
@@ -15,6 +15,7 @@ class Event(Base):
     __table_args__ = (
         Index("ix_events_undispatched", "dispatched", "id"),
         Index("ix_events_replayed_at", "replayed_at"),
+        Index("ix_events_search_pending", "search_indexed", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,6 +29,9 @@ class Event(Base):
     # Set when the job runner (or a restart) pushes an event a crash left behind: it reached
     # sockets late, so clients reconnecting soon after get it even if they saw a later seq.
     replayed_at: Mapped[datetime | None]
+    # The search indexer's queue: it consumes events in order and sets this once their items are
+    # re-indexed (exact under concurrent commits, unlike a "last seq" cursor on PostgreSQL).
+    search_indexed: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class SocketConnection(Base):

@@ -13,6 +13,12 @@ from app.permissions.communities import (
 from app.permissions.insights import can_see_insights
 from app.permissions.moderation import can_handle_case, can_view_decision, cases_visible_to, is_moderator
 from app.permissions.roles import has_role, is_admin
+from app.permissions.search import (
+    listed_community_ids,
+    searchable_people,
+    searchable_posts,
+    searchable_replies,
+)
 from app.permissions.sessions import (
     can_grant_session_hosts,
     can_manage_session,
@@ -55,7 +61,11 @@ __all__ = [
     "is_moderator",
     "is_session_host",
     "listed_communities",
+    "listed_community_ids",
     "post_visibility_clause",
+    "searchable_people",
+    "searchable_posts",
+    "searchable_replies",
     "visible_community_ids",
     "visible_sessions",
 ]
