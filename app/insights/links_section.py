@@ -103,30 +103,32 @@ def _gems(scope, filters: Filters, minimum: int) -> tuple[Table, dict]:
             .group_by(scope.c.share_id)
         ).all()
     )
-    links = {
-        c.id: c
-        for c in db.session.scalars(
-            select(CuratedLink).where(CuratedLink.id.in_([g[1] for g in gems]))
-        ).unique()
-    }
-    rows = []
-    for share_id, first_id, shared_at, _curator in gems:
-        first = links[first_id]
-        rows.append(
-            {
-                "label": first.display_title,
-                "name": link(first.display_title, url_for("links.show", link_id=first.id)),
-                "curator": first.curator.name,
-                "shared": shared_at.date(),
-                "audience": audience.get(share_id, 0),
-                **activity.get(share_id, dict.fromkeys(COUNTS, 0)),
-            }
-        )
-    rows.sort(key=lambda r: (-r["clicks"], -r["saves"], r["label"].lower()))
+    rows = [
+        {
+            "first_id": first_id,
+            "shared": shared_at.date(),
+            "audience": audience.get(share_id, 0),
+            **activity.get(share_id, dict.fromkeys(COUNTS, 0)),
+        }
+        for share_id, first_id, shared_at, _curator in gems
+    ]
+    rows.sort(key=lambda r: (-r["clicks"], -r["saves"], r["shared"], r["first_id"]))
     keys = ["audience", *COUNTS]
     shown, combined = suppress(
         rows, lambda r: r["audience"], minimum, f"Links seen by under {minimum} people", keys
     )
+    shown = shown[:MAX_GEMS]
+    # Titles, curators and links only for the rows shown (a year can hold thousands of gems).
+    links = {
+        c.id: c
+        for c in db.session.scalars(
+            select(CuratedLink).where(CuratedLink.id.in_([r["first_id"] for r in shown]))
+        ).unique()
+    }
+    for row in shown:
+        first = links[row["first_id"]]
+        row["label"], row["curator"] = first.display_title, first.curator.name
+        row["name"] = link(first.display_title, url_for("links.show", link_id=first.id))
     if combined:
         combined["clickers"] = None  # distinct people can't be added up across links
     total = {k: sum(r[k] for r in rows) for k in ("clicks", "saves", "reactions")} | {"label": "All"}
@@ -143,7 +145,7 @@ def _gems(scope, filters: Filters, minimum: int) -> tuple[Table, dict]:
             Column("saves", "Saves"),
             Column("reactions", "Reactions"),
         ],
-        rows=shown[:MAX_GEMS] + ([combined] if combined else []),
+        rows=shown + ([combined] if combined else []),
         total=total,
         note=f"The {MAX_GEMS} most clicked links shared or used in the period. Links whose communities have "
         f"fewer than {minimum} people are shown combined.",
