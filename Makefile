@@ -7,13 +7,13 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PROD_PORT ?= 8000
 
-.PHONY: run run-prod test test-fast test-browser soak lint audit format install install-dev migrate seed clean bench bench-data bench-search
+.PHONY: run run-prod test test-fast test-browser soak lint audit format install install-dev migrate seed clean bench bench-data bench-search bench-dashboard
 
 # Benchmarks (bench/): one organisation built by bench/generate.py, shared by every benchmark.
 BENCH_DATABASE_URL ?= sqlite:///instance/bench.db
 BENCH_SCALE ?= 1
 # Each benchmark adds its target here; `make bench` runs them all on the same data.
-BENCH_TARGETS := bench-search
+BENCH_TARGETS := bench-search bench-dashboard
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -66,6 +66,10 @@ bench-data: install
 
 bench-search: bench-data
 	$(BIN)/python -m bench.search --database-url $(BENCH_DATABASE_URL)
+
+# The insight dashboard: p50/p95 of GET /insights and of each section (target: under 1 s).
+bench-dashboard: bench-data
+	$(BIN)/python -m bench.dashboard --database-url $(BENCH_DATABASE_URL)
 
 lint: install-dev
 	$(BIN)/ruff check app tests deploy bench

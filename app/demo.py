@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from app.auth.services import create_user, hash_password
 from app.communities.services import all_staff, create_community
 from app.demo_content import seed_conversations
+from app.demo_curation import seed_curation
 from app.errors import ValidationError
 from app.extensions import db
 from app.leadership.demo import seed_leadership
@@ -305,6 +306,7 @@ def seed_demo(only_if_empty: bool) -> dict | None:
     seed_conversations(people, communities, all_staff())
     seed_moderation(people, all_staff())
     seed_proposals(people, communities)
+    seed_curation(people, communities)
     seed_leadership(people, communities)
     return {
         "password": DEMO_PASSWORD,

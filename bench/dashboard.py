@@ -1,17 +1,24 @@
-"""Time the insight dashboard on an already-generated benchmark database.
+"""Time the insight dashboard on the benchmark organisation (make bench-dashboard).
 
-    DATABASE_URL=postgresql+psycopg://.../rollcall_bench .venv/bin/python bench/dashboard.py [--runs 20] [--rollup]
+    .venv/bin/python -m bench.dashboard --database-url sqlite:///instance/bench.db [--runs 20]
 
-The database comes from the shared generator (bench/generate.py: 2,000 people, 100,000 posts); this
-script never writes posts. --rollup first rebuilds the daily roll-up for the dashboard's range (the
-jobs worker keeps it current in production; a freshly generated database has none). It then renders
+The organisation comes from the shared generator (bench/generate.py: 2,000 people, 100,000 posts,
+300,000 replies, 500,000 reactions at full size). The generator has no objectives, curated links,
+sessions or views, so on SQLite this copies the database to instance/<name>-dashboard.db (other
+benchmarks keep theirs untouched) and adds, scaled to its size: four objectives tagging a fifth of
+the posts, 500 curated links with 20,000 clicks and 2,500 saves, 100 sessions with RSVPs, attendance
+and ratings, and 300,000 views over the last twelve weeks (bench/dashboard_data.py). It then rebuilds
+the daily roll-up for the dashboard's range (the jobs worker keeps it current in production), renders
 /insights as a leader through the test client (the whole request: filters, every section, the
 template) and times each section on its own, printing p50, p95 and max in milliseconds.
+On PostgreSQL it works in place and needs --in-place (it adds those rows to the database).
 Target (issue 7): the dashboard renders in under 1 s on the benchmark data set.
 """
 
 import argparse
 import os
+import platform
+import sqlite3
 import statistics
 import sys
 import time
@@ -29,7 +36,10 @@ from app.insights.filters import DEFAULT_DAYS, Filters  # noqa: E402
 from app.insights.privacy import threshold  # noqa: E402
 from app.insights.rollup import rollup_range  # noqa: E402
 from app.insights.sections import build_section, section_names  # noqa: E402
-from app.models import Post, Reaction, Reply, User, utcnow  # noqa: E402
+from app.models import CuratedLink, LearningSession, LinkClick, Post, PostView, Reaction, Reply, User, utcnow  # noqa: E402
+from bench.dashboard_data import add_dashboard_data  # noqa: E402
+
+WORK_COPY_DIR = Path("instance")
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -44,15 +54,43 @@ def summary(values: list[float]) -> str:
     return f"p50 {statistics.median(ms):7.1f}  p95 {percentile(ms, 0.95):7.1f}  max {max(ms):7.1f} ms"
 
 
+def working_copy(url: str, in_place: bool, parser: argparse.ArgumentParser) -> str:
+    """The database to time: a copy of a SQLite one with the dashboard's rows added, or the given one."""
+    if in_place or not url.startswith("sqlite:///"):
+        if not in_place:
+            parser.error("on PostgreSQL pass --in-place: the dashboard's rows are added to that database")
+        add_dashboard_data(url)
+        return url
+    source = Path(url.removeprefix("sqlite:///"))
+    work_copy = WORK_COPY_DIR / f"{source.stem}-dashboard.db"
+    if not source.exists():
+        parser.error(f"{source} does not exist: build it with make bench-data")
+    if not work_copy.exists() or work_copy.stat().st_mtime < source.stat().st_mtime:
+        # sqlite3's backup copies a consistent database even with a -wal file beside it.
+        work_copy.unlink(missing_ok=True)
+        with sqlite3.connect(source) as src, sqlite3.connect(work_copy) as dst:
+            src.backup(dst)
+    copy = f"sqlite:///{work_copy}"
+    add_dashboard_data(copy)
+    return copy
+
+
 def main() -> int:
     """Parse arguments, optionally roll up, then time the page and each section."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20, help="timed renders of the page (default 20)")
-    parser.add_argument("--rollup", action="store_true", help="rebuild the roll-up for the range first")
+    parser.add_argument(
+        "--database-url", default=os.environ.get("DATABASE_URL", "sqlite:///instance/bench.db")
+    )
+    parser.add_argument(
+        "--in-place", action="store_true", help="add the dashboard's rows to this database itself"
+    )
+    parser.add_argument("--no-rollup", action="store_true", help="keep the roll-up a previous run built")
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        parser.error("set DATABASE_URL to the generated benchmark database")
+    url = working_copy(args.database_url, args.in_place, parser)
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; database {url}"
+    )
     app = create_app(
         "production",
         SECRET_KEY="bench",
@@ -63,7 +101,7 @@ def main() -> int:
     with app.app_context():
         counts = {
             m.__tablename__: db.session.scalar(select(func.count()).select_from(m))
-            for m in (User, Post, Reply, Reaction)
+            for m in (User, Post, Reply, Reaction, CuratedLink, LinkClick, LearningSession, PostView)
         }
         print("data set: " + ", ".join(f"{n:,} {t}" for t, n in counts.items()))
         viewer = db.session.scalar(
@@ -76,7 +114,7 @@ def main() -> int:
             return 1
         today = utcnow().date()
         filters = Filters(start=today - timedelta(days=DEFAULT_DAYS - 1), end=today)
-        if args.rollup:
+        if not args.no_rollup:
             started = time.perf_counter()
             with writing():
                 days = rollup_range(

@@ -82,3 +82,31 @@ def test_seeding_twice_without_if_empty_explains_itself(runner):
 
 def test_email_addresses_are_firstname_dot_lastname():
     assert email_for("Liam O'Connor") == "liam.oconnor@northshire.police.uk"
+
+
+def test_the_demo_has_curated_links_and_sessions_with_figures_on_the_dashboard(app, client, login):
+    from app.demo import seed_demo
+    from app.models import CuratedLink, LearningSession, LinkClick, SessionFeedback, SessionRsvp, utcnow
+
+    with app.app_context():
+        seed_demo(only_if_empty=False)
+        db.session.commit()
+        links = db.session.scalars(select(CuratedLink)).unique().all()
+        assert len(links) >= 5 and all(link.post.body_source and link.post.objective_id for link in links)
+        assert _count(LinkClick) >= 50
+        sessions = db.session.scalars(select(LearningSession)).unique().all()
+        now = utcnow()
+        past = [s for s in sessions if s.ends_at < now]
+        assert len(past) >= 2 and len([s for s in sessions if s.starts_at > now]) >= 2
+        for session in past:
+            attended = _count(
+                SessionRsvp, SessionRsvp.session_id == session.id, SessionRsvp.attended.is_(True)
+            )
+            assert attended >= 3
+            assert _count(SessionFeedback, SessionFeedback.session_id == session.id) >= 3
+        helen = db.session.scalar(select(User).where(User.email == "helen.marsden@northshire.police.uk"))
+    login(helen)
+    page = client.get("/insights").data.decode()
+    assert "Courier fraud is back" in page and "Curated links by curator" in page
+    assert "Spotting scams before our residents fall for them" in page and "Average rating" in page
+    assert "Links seen by under" not in page  # every demo link goes to a community big enough to show

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AuditEntry, Establishment, Post, PostView, Unit, User
 from tests import factories
-from tests.insights_fixture import E, build
+from tests.insights_fixture import E, build, build_links_and_sessions
 from tests.realtime_helpers import post as write_post
 
 RANGE = {"from": "2026-08-27", "to": E.isoformat()}
@@ -288,3 +288,73 @@ def test_every_posts_seen_counts_for_rollups_not_the_dashboard(app, org):
         after = build_section("objectives", Filters(start=START, end=E), viewer, 5).table("objectives").rows
         assert [r["people_reached"] for r in before] == [r["people_reached"] for r in after] == [2, 0]
         assert db.session.scalar(select(func.count()).select_from(Post)) == 5
+
+
+@pytest.fixture
+def org_plus(app):
+    """The organisation with its curated links and sessions (tests/insights_fixture.py), committed."""
+    with app.app_context():
+        built = build()
+        built |= build_links_and_sessions(built)
+    return built
+
+
+def test_the_dashboard_shows_links_and_sessions_with_csv(app, client, login, org_plus):
+    _as(login, app, org_plus["viewer_id"])
+    page = client.get("/insights", query_string=RANGE).data.decode()
+    for text in (
+        "Curated links by curator",
+        "Stop and search explained",
+        "Lunch-and-learn sessions",
+        "Social media for neighbourhood teams",
+        "Links seen by under 5 people (2 combined)",
+        "Average rating",
+        "4.5 of 5",
+        "Links clicked",
+    ):
+        assert text in page, text
+    assert "Range safety rules" not in page  # Firearms is secret
+    for section, table in (("links", "link_gems"), ("links", "link_curators"), ("sessions", "sessions")):
+        assert f"/insights/{section}/{table}.csv" in page
+    gems = list(
+        csv.reader(io.StringIO(client.get("/insights/links/link_gems.csv", query_string=RANGE).data.decode()))
+    )
+    assert gems[0] == ["Link", "Curator", "Shared", "Clicks", "People who clicked", "Saves", "Reactions"]
+    assert gems[1] == ["Stop and search explained", "Bea Two", "2026-10-29", "4", "3", "2", "1"]
+    assert gems[-1] == ["All", "", "", "7", "6", "3", "1"]
+    sessions = list(
+        csv.reader(
+            io.StringIO(client.get("/insights/sessions/sessions.csv", query_string=RANGE).data.decode())
+        )
+    )
+    assert sessions[1][:4] == ["Social media for neighbourhood teams", "2026-11-04", "Held", "4"]
+    assert sessions[1][-3:] == ["75.0", "3", "4.3"] and sessions[-1][-1] == "4.5"
+
+
+def test_members_get_no_links_or_sessions_figures(app, client, login, org_plus):
+    _as(login, app, org_plus["people"]["Alex One"])
+    assert client.get("/insights/links/link_gems.csv").status_code == 403
+    assert client.get("/insights/sessions/sessions.csv").status_code == 403
+
+
+def test_the_objective_page_lists_its_links_and_sessions_and_their_figures(app, client, login, org_plus):
+    from app.models import CuratedLink
+
+    safety, wellbeing = org_plus["objectives"]["safety"], org_plus["objectives"]["wellbeing"]
+    with app.app_context():
+        # Tag the Firearms link too: it must still only show to people who can read Firearms.
+        firearms_link = db.session.get(CuratedLink, org_plus["links"]["g3"])
+        db.session.get(Post, firearms_link.post_id).objective_id = safety
+        db.session.commit()
+    _as(login, app, org_plus["viewer_id"])
+    page = client.get(f"/objectives/{safety}").data.decode()
+    assert "Stop and search explained" in page and "Neighbourhood priorities survey" in page
+    assert "Social media for neighbourhood teams" in page
+    assert "Range safety rules" not in page and "Walk and talk" not in page
+    for label in ("Sessions held", "Attended", "Links clicked"):
+        assert f"<dt>{label}</dt>" in page
+    other = client.get(f"/objectives/{wellbeing}").data.decode()
+    assert "A guide to TRiM" in other and "Walk and talk" in other and "Sleep and shift work" in other
+    with app.app_context():
+        bea = login(db.session.get(User, org_plus["people"]["Bea Three"]), app.test_client())
+    assert "Range safety rules" in bea.get(f"/objectives/{safety}").data.decode()

@@ -6,7 +6,7 @@ from sqlalchemy import func, or_, select
 from app.extensions import db
 from app.insights import charts
 from app.insights.filters import Filters, monday, weeks
-from app.insights.objective_stats import objective_totals
+from app.insights.objective_stats import objective_totals, session_figures
 from app.insights.sections import Section, register_section
 from app.insights.tables import Column, Table, link
 from app.models import Objective, ObjectiveDay, ObjectiveViewer, User
@@ -14,11 +14,23 @@ from app.models import Objective, ObjectiveDay, ObjectiveViewer, User
 MAX_CHARTED = 4
 
 
+WEEK_KEYS = ("items", "reached", "sessions_held", "attended", "link_clicks")
+
+
 def _weekly(filters: Filters, objectives: list[Objective]) -> dict[tuple[int, object], dict]:
     ids = [o.id for o in objectives]
     found: dict = {}
+
+    def week_of(oid, week) -> dict:
+        return found.setdefault((oid, week), dict.fromkeys(WEEK_KEYS, 0))
+
     items = (
-        select(ObjectiveDay.objective_id, ObjectiveDay.week, func.sum(ObjectiveDay.items))
+        select(
+            ObjectiveDay.objective_id,
+            ObjectiveDay.week,
+            func.sum(ObjectiveDay.items),
+            func.sum(ObjectiveDay.link_clicks),
+        )
         .where(
             ObjectiveDay.objective_id.in_(ids),
             ObjectiveDay.day >= filters.start,
@@ -26,8 +38,8 @@ def _weekly(filters: Filters, objectives: list[Objective]) -> dict[tuple[int, ob
         )
         .group_by(ObjectiveDay.objective_id, ObjectiveDay.week)
     )
-    for oid, week, n in db.session.execute(items):
-        found.setdefault((oid, week), {"items": 0, "reached": 0})["items"] = n or 0
+    for oid, week, n, clicks in db.session.execute(items):
+        week_of(oid, week).update(items=n or 0, link_clicks=clicks or 0)
     reach = (
         select(
             ObjectiveViewer.objective_id,
@@ -44,7 +56,11 @@ def _weekly(filters: Filters, objectives: list[Objective]) -> dict[tuple[int, ob
     if filters.unit_ids is not None:
         reach = reach.join(User, User.id == ObjectiveViewer.user_id).where(User.unit_id.in_(filters.unit_ids))
     for oid, week, n in db.session.execute(reach):
-        found.setdefault((oid, week), {"items": 0, "reached": 0})["reached"] = n
+        week_of(oid, week)["reached"] = n
+    for oid, starts_at, held, attended in session_figures(ids, filters.start, filters.end, filters.unit_ids):
+        row = week_of(oid, monday(starts_at.date()))
+        row["sessions_held"] += held
+        row["attended"] += attended
     return found
 
 
@@ -71,6 +87,9 @@ def objectives_section(filters: Filters, viewer: User, minimum: int) -> Section:
                 "people_reached": t["people_reached"],
                 "replies": t["replies"],
                 "reactions": t["reactions"],
+                "sessions_held": t["sessions_held"],
+                "attended": t["attended"],
+                "link_clicks": t["link_clicks"],
             }
         )
     table = Table(
@@ -87,10 +106,16 @@ def objectives_section(filters: Filters, viewer: User, minimum: int) -> Section:
             Column("people_reached", "People reached"),
             Column("replies", "Replies"),
             Column("reactions", "Reactions"),
+            Column("sessions_held", "Sessions held"),
+            Column("attended", "Attended"),
+            Column("link_clicks", "Links clicked"),
         ],
         rows=rows,
-        note="People reached counts each person once, however many tagged items they saw."
-        + (" The unit filter applies to people reached." if filters.unit_ids is not None else ""),
+        note="People reached counts each person once, however many tagged items they saw. Attended counts"
+        " the people hosts marked as there; links clicked counts click-throughs on tagged curated links."
+        + (
+            " The unit filter applies to people reached and attended." if filters.unit_ids is not None else ""
+        ),
         empty="No objectives yet. Admins add them under Admin › Objectives.",
     )
     found = _weekly(filters, objectives)
@@ -103,9 +128,12 @@ def objectives_section(filters: Filters, viewer: User, minimum: int) -> Section:
             Column("label", "Objective", "text"),
             Column("items", "Items tagged"),
             Column("reached", "People reached"),
+            Column("sessions_held", "Sessions held"),
+            Column("attended", "Attended"),
+            Column("link_clicks", "Links clicked"),
         ],
         rows=[
-            {"week": week, "label": o.name, **found.get((o.id, week), {"items": 0, "reached": 0})}
+            {"week": week, "label": o.name, **found.get((o.id, week), dict.fromkeys(WEEK_KEYS, 0))}
             for o in objectives
             for week in week_list
         ],

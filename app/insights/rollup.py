@@ -18,6 +18,8 @@ from app.jobs import task
 from app.models import (
     CommunityDay,
     ContributionDay,
+    CuratedLink,
+    LinkClick,
     ObjectiveDay,
     ObjectiveViewer,
     PersonDay,
@@ -95,6 +97,17 @@ def rollup_day(day: date) -> None:
     objectives: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     objective_viewers: dict[int, set[int]] = defaultdict(set)
     contributions: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    t0, t1 = _bounds(day)
+    clicks = select(Post.objective_id, func.count()).select_from(LinkClick)
+    clicks = clicks.join(CuratedLink, CuratedLink.id == LinkClick.link_id).join(
+        Post, Post.id == CuratedLink.post_id
+    )
+    for objective, n in db.session.execute(
+        clicks.where(
+            LinkClick.created_at >= t0, LinkClick.created_at < t1, Post.objective_id.is_not(None)
+        ).group_by(Post.objective_id)
+    ):
+        objectives[objective]["link_clicks"] += n
     for kind, rows in _activity(day).items():
         for person, community, objective, post_kind, n in rows:
             people[person][kind] += n
@@ -147,6 +160,7 @@ def rollup_day(day: date) -> None:
                 "replies": objectives[oid]["replies"],
                 "reactions": objectives[oid]["reactions"],
                 "viewers": len(objective_viewers[oid]),
+                "link_clicks": objectives[oid]["link_clicks"],
             }
             for oid in set(objectives) | set(objective_viewers)
         ],

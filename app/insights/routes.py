@@ -17,10 +17,12 @@ from app.insights import (  # noqa: F401 - section modules register their sectio
     contributors,
     engagement,
     establishment,
+    links_section,
     milestones,
     objectives_section,
     privacy,
     rollup,
+    sessions_section,
 )
 from app.insights.filters import Filters, parse_filters, unit_members
 from app.insights.sections import build_section, dashboard

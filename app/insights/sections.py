@@ -1,9 +1,9 @@
 """The dashboard is a list of sections, each built by one function from the filters.
 
-Extension points: other features add their own section with register_section(). The curated-links
-branch registers "links" (clicks, saves and reactions per gem and per curator) and the sessions
-branch registers "sessions" (RSVPs, attendance, rating); until then the dashboard shows what the
-Post kinds already tell (links and sessions tagged per objective, in the objectives section).
+Extension points: other features add their own section with register_section(). Curated links
+("links": clicks, saves and reactions per gem and per curator, app/insights/links_section.py) and
+lunch-and-learn sessions ("sessions": RSVPs, attendance, rating, app/insights/sessions_section.py)
+are registered this way.
 """
 
 from collections.abc import Callable

@@ -14,7 +14,7 @@ class Column:
 
     key: str
     label: str
-    kind: str = "int"  # text, int, pct, duration, date
+    kind: str = "int"  # text, int, decimal, pct, duration, date
 
 
 @dataclass
@@ -63,6 +63,8 @@ def cell(value, kind: str) -> str:
         return f"{value:,}"
     if kind == "pct":
         return f"{value:.0f}%"
+    if kind == "decimal":
+        return f"{value:.1f}"
     if kind == "duration":
         return human_duration(value)
     if kind == "date":
@@ -73,7 +75,7 @@ def cell(value, kind: str) -> str:
 def _csv_value(value, kind: str) -> str:
     if value is None:
         return ""
-    if kind == "pct":
+    if kind in ("pct", "decimal"):
         return f"{value:.1f}"
     if kind == "duration":
         return f"{value.total_seconds() / 3600:.2f}"

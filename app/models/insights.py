@@ -68,7 +68,8 @@ class CommunityDay(Base):
 
 
 class ObjectiveDay(Base):
-    """An objective's day: items tagged, replies and reactions on them, distinct people who saw them."""
+    """An objective's day: items tagged, replies and reactions on them, distinct people who saw them,
+    and click-throughs on its curated links."""
 
     __tablename__ = "objective_days"
     __table_args__ = (Index("ix_objective_days_objective", "objective_id", "day"),)
@@ -82,6 +83,7 @@ class ObjectiveDay(Base):
     replies: Mapped[int] = mapped_column(default=0)
     reactions: Mapped[int] = mapped_column(default=0)
     viewers: Mapped[int] = mapped_column(default=0)
+    link_clicks: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class ObjectiveViewer(Base):

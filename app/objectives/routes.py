@@ -9,7 +9,7 @@ from app.errors import ValidationError
 from app.extensions import db
 from app.feeds.routes import render_feed
 from app.insights.objective_stats import objective_totals
-from app.models import TARGET_METRICS
+from app.models import TARGET_METRICS, utcnow
 from app.objectives import bp, cards, services  # noqa: F401 - cards registers its loader
 from app.permissions import access
 
@@ -46,6 +46,9 @@ def show(objective_id: int):
         totals=objective_totals([objective.id]).get(objective.id),
         targets=services.targets_of(objective),
         target_labels=services.TARGET_LABELS,
+        links=services.tagged_links(current_user, objective),
+        sessions=services.tagged_sessions(current_user, objective),
+        now=utcnow(),
         feed_kind="objective",
     )
 

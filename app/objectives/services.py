@@ -1,4 +1,5 @@
-"""Objective services: the catalogue (create, edit, archive, targets), choosing one for a post, defaults."""
+"""Objective services: the catalogue (create, edit, archive, targets), choosing one for a post, defaults,
+and the links and sessions tagged with one."""
 
 from datetime import date
 
@@ -8,8 +9,19 @@ from app import audit, events
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.extensions import db
 from app.forms import MAX_ID, clean_text, optional_id
-from app.models import TARGET_METRICS, Community, Objective, ObjectiveTarget, Post, User, utcnow
+from app.models import (
+    TARGET_METRICS,
+    Community,
+    CuratedLink,
+    LearningSession,
+    Objective,
+    ObjectiveTarget,
+    Post,
+    User,
+    utcnow,
+)
 from app.permissions import can_manage_community, has_role, is_admin, visible_community_ids
+from app.permissions.links import visible_links
 
 MAX_NAME, MAX_DESCRIPTION = 120, 2000
 MAX_TARGET = 10**9
@@ -246,3 +258,32 @@ def objective_feed(viewer: User, objective: Objective) -> Select[tuple[Post]]:
         )
         .order_by(Post.id.desc())
     )
+
+
+def tagged_links(viewer: User, objective: Objective, limit: int = 8) -> list[CuratedLink]:
+    """The newest curated links tagged with the objective that the viewer may see (one per share)."""
+    newest = (
+        visible_links(viewer)
+        .with_only_columns(func.max(CuratedLink.id))
+        .where(Post.objective_id == objective.id)
+        .group_by(CuratedLink.share_id)
+    )
+    stmt = select(CuratedLink).where(CuratedLink.id.in_(newest)).order_by(CuratedLink.id.desc()).limit(limit)
+    return list(db.session.scalars(stmt).unique())
+
+
+def tagged_sessions(viewer: User, objective: Objective, limit: int = 8) -> list[LearningSession]:
+    """Sessions tagged with the objective that the viewer may see, latest start first."""
+    stmt = (
+        select(LearningSession)
+        .join(Post, Post.id == LearningSession.post_id)
+        .where(
+            Post.objective_id == objective.id,
+            Post.status == "visible",
+            LearningSession.cancelled_at.is_(None),
+            LearningSession.community_id.in_(visible_community_ids(viewer)),
+        )
+        .order_by(LearningSession.starts_at.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt).unique())

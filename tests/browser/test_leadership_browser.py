@@ -13,7 +13,7 @@ from app.models import PostView, Update, UpdateReceipt, User
 from app.objectives.services import create_objective
 from app.posts.services import create_post
 from tests.browser.helpers import PHONE, axe_check, field, horizontal_overflow, screenshot, sign_in
-from tests.insights_fixture import E, build
+from tests.insights_fixture import E, build, build_links_and_sessions
 
 TITLE = "Our winter resilience plan"
 
@@ -148,8 +148,13 @@ def test_ask_and_objective_pages_are_accessible(new_context, live_server):
         axe_check(admin_page, path)
 
 
+def _org_with_links_and_sessions() -> dict:
+    built = build()
+    return built | build_links_and_sessions(built)
+
+
 def test_the_dashboard_is_accessible_on_desktop_and_phone(new_context, live_server):
-    org = live_server.write(build)
+    org = live_server.write(_org_with_links_and_sessions)
     with live_server.writing():
         viewer = db.session.get(User, org["viewer_id"])
         db.session.expunge(viewer)
@@ -160,11 +165,20 @@ def test_the_dashboard_is_accessible_on_desktop_and_phone(new_context, live_serv
     page.goto(f"/insights?from=2026-08-27&to={E.isoformat()}")
     expect(page.get_by_role("heading", name="Adoption against headcount")).to_be_visible()
     expect(page.get_by_role("img", name="Members as a percentage of establishment, by unit")).to_be_visible()
+    expect(page.get_by_role("heading", name="Curated links", level=2)).to_be_visible()
+    expect(page.get_by_role("img", name="Clicks on the most clicked links")).to_be_visible()
+    expect(page.get_by_role("heading", name="Lunch-and-learn sessions", level=2)).to_be_visible()
+    expect(page.get_by_role("img", name="People who attended each session held")).to_be_visible()
+    gems = page.get_by_role("region", name="Curated links", exact=True)
+    expect(gems.get_by_role("rowheader", name="Stop and search explained")).to_be_visible()
     axe_check(page, "insights dashboard")
     screenshot(page, "insights")
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile(r"^Download CSV\W*Adoption by unit$")).click()
     assert download.value.suggested_filename.startswith("rollcall-adoption_units-")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile(r"^Download CSV\W*Lunch-and-learn sessions$")).click()
+    assert download.value.suggested_filename.startswith("rollcall-sessions-")
     page.set_viewport_size(PHONE)
     page.reload()
     assert horizontal_overflow(page) == 0
