@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, REGCONFIG, TSQUERY
 
 from app.extensions import db
 from app.models import SearchDocument, SearchWord
-from app.search.highlight import SNIPPET_CHARS, _excerpt
+from app.search.highlight import _excerpt
 from app.search.query import ParsedQuery
 from app.search.registry import SearchType
 from app.search.schema import STOPS
@@ -50,13 +50,11 @@ def _config():
     return literal(CONFIG, REGCONFIG)
 
 
-def _words_query(typed: str, phrase: bool):
+def _words_query(typed: str):
     """A word (or the words of a phrase) in order; None when it holds only common words."""
     tokens = _WORD.findall(fold(typed))
     if not tokens or all(t in STOPS for t in tokens):
-        return None
-    if not phrase and len(tokens) == 1 and tokens[0] in STOPS:
-        return None
+        return None  # only common words: they match nothing in particular (Whoosh drops them too)
     return func.phraseto_tsquery(_config(), bindparam(None, typed, Text), type_=TSQUERY)
 
 
@@ -80,14 +78,14 @@ def _all(parts):
 
 def positive_query(parsed: ParsedQuery):
     """The tsquery everything typed must match (None: no words, only filters or common words)."""
-    parts = [_words_query(w, False) for w in parsed.words] + [_words_query(p, True) for p in parsed.phrases]
+    parts = [_words_query(w) for w in [*parsed.words, *parsed.phrases]]
     parts += [_prefix_query(p) for p in parsed.prefixes]
     parts = [p for p in parts if p is not None]
     return _all(parts) if parts else None
 
 
 def _excluded_query(parsed: ParsedQuery):
-    parts = [q for q in (_words_query(t, True) for t in parsed.excluded) if q is not None]
+    parts = [q for q in (_words_query(t) for t in parsed.excluded) if q is not None]
     if not parts:
         return None
     query = parts[0]
@@ -188,9 +186,11 @@ def highlight(parsed: ParsedQuery, items: list[tuple[str, str]]) -> list[tuple[M
         return [(escape(title), _excerpt(body)) for title, body in items]
     titles = [re.sub(f"[{START}{STOP}]", "", title) for title, _ in items]
     bodies = [re.sub(f"[{START}{STOP}]", "", " ".join(body.split())) for _, body in items]
-    table = func.unnest(
-        bindparam("titles", titles, ARRAY(Text)), bindparam("bodies", bodies, ARRAY(Text))
-    ).table_valued("title", "body", with_ordinality="n").render_derived()
+    table = (
+        func.unnest(bindparam("titles", titles, ARRAY(Text)), bindparam("bodies", bodies, ARRAY(Text)))
+        .table_valued("title", "body", with_ordinality="n")
+        .render_derived()
+    )
     stmt = select(
         table.c.n,
         func.ts_headline(_config(), table.c.title, query, literal(_WHOLE)),
@@ -204,7 +204,7 @@ def highlight(parsed: ParsedQuery, items: list[tuple[str, str]]) -> list[tuple[M
             snippet = _marks(body)
         else:
             snippet = _excerpt(original)
-        shown.append((_marks(title), snippet if len(original) > 0 else Markup("")))
+        shown.append((_marks(title), snippet))
     return shown
 
 
@@ -231,7 +231,10 @@ def spelling_candidates(word: str, trigrams: bool, limit: int = 8) -> list[str]:
     if trigrams:  # the trigram index narrows it to similar words; the edit distance orders them
         stmt = (
             select(SearchWord.word)
-            .where(SearchWord.word.op("%", is_comparison=True)(word), SearchWord.word.startswith(first, autoescape=True))
+            .where(
+                SearchWord.word.op("%", is_comparison=True)(word),
+                SearchWord.word.startswith(first, autoescape=True),
+            )
             .order_by(func.similarity(SearchWord.word, word).desc(), SearchWord.word)
             .limit(50)
         )
@@ -252,6 +255,3 @@ def has_extension(name: str) -> bool:
     """Whether a PostgreSQL extension is installed in this database."""
     found = db.session.scalar(text("SELECT 1 FROM pg_extension WHERE extname = :name"), {"name": name})
     return found is not None
-
-
-__all__ = ["SNIPPET_CHARS", "count_hits", "highlight", "search_hits", "spelling_candidates"]
