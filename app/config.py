@@ -19,6 +19,9 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'rollcall.db'}")
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(ROOT / "search_index"))
+    # "whoosh" (one host, the index on local disk) or "postgres" (full text in the database; needs a
+    # PostgreSQL DATABASE_URL). See docs/features/search.md, "PostgreSQL backend".
+    SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh").strip().lower()
     MEDIA_DIR = os.environ.get("MEDIA_DIR", str(INSTANCE / "media"))
     OUTBOX_DIR = os.environ.get("OUTBOX_DIR", str(INSTANCE / "outbox"))
     # Seconds to wait for PostgreSQL to answer a new connection before the page says "unavailable".
@@ -139,6 +142,7 @@ class TestingConfig(Config):
     SECRET_KEY = "test-secret"
     WTF_CSRF_ENABLED = False
     DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SEARCH_BACKEND = "whoosh"  # the search tests run each test against both (tests/search_helpers.py)
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast for tests only
     EVENT_REPLAY_GRACE_SECONDS = 0.0  # tests replay what they just left undispatched
     SERVER_NAME = None

@@ -1,6 +1,7 @@
 """Search benchmark: indexing rate, index size, query latency, findable-after-write; FTS5 beside it.
 
     .venv/bin/python -m bench.search --database-url sqlite:///instance/bench.db     (make bench-search)
+    .venv/bin/python -m bench.search --backend postgres --database-url postgresql+psycopg://.../bench
 
 Runs against the benchmark organisation from bench/generate.py, in this process (no HTTP):
   1. a posts-only index (the issue's 100k-document workload) and the full product index (posts,
@@ -10,6 +11,8 @@ Runs against the benchmark organisation from bench/generate.py, in this process 
      highlighted, top 20; 1-, 2- and 3-word queries drawn (seeded) from the corpus;
   3. a new post findable: the background indexer thread running, write a post, poll search;
   4. SQLite FTS5 (porter tokenizer) on the same posts, same queries, same permission filter.
+--backend postgres measures the PostgreSQL full-text backend (SEARCH_BACKEND=postgres) instead of
+Whoosh: the same steps, with its tables' size in place of the index directory's.
 Prints a table with each figure beside its target. Never part of pytest.
 """
 
@@ -25,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 
 from app import create_app
 from app.db import writing
@@ -35,6 +38,7 @@ from app.posts.services import create_post
 from app.sanitize import plain_text
 from app.search.index import VERSION_FILE, SearchIndex, search_index
 from app.search.indexer import rebuild, start_background_indexer, stop_background_indexer
+from app.search.pg_backend import PgSearchIndex
 from app.search.registry import get_type, search_types
 from app.search.searching import analyze
 from app.search.services import search
@@ -76,6 +80,12 @@ def _load() -> str:
 
 def _size_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in path.iterdir() if f.is_file()) / 1e6
+
+
+def _pg_size_mb() -> float:
+    """The PostgreSQL backend's tables with their indexes (GIN included)."""
+    sql = "SELECT pg_total_relation_size('search_documents') + pg_total_relation_size('search_words')"
+    return db.session.scalar(text(sql)) / 1e6
 
 
 def _viewer() -> User:
@@ -131,13 +141,19 @@ def _time_queries(viewer: User, queries: list[str]) -> tuple[list[float], list[f
 
 
 def _build(app, index_dir: Path, types, procs: int, reuse: bool) -> dict | None:
-    """Point the app at index_dir and rebuild it there (None when reusing an existing one)."""
+    """Point the app at index_dir and rebuild it there (None when reusing an existing one); with
+    SEARCH_BACKEND=postgres, rebuild the search tables instead."""
     search_index(app).close()
-    state = app.extensions["search"] = SearchIndex(str(index_dir))
-    if reuse and (index_dir / VERSION_FILE).exists():
-        return None
-    shutil.rmtree(index_dir, ignore_errors=True)
-    state.ix()
+    if app.config["SEARCH_BACKEND"] == "postgres":
+        state = app.extensions["search"] = PgSearchIndex(app)
+        if reuse and state.has_documents():
+            return None
+    else:
+        state = app.extensions["search"] = SearchIndex(str(index_dir))
+        if reuse and (index_dir / VERSION_FILE).exists():
+            return None
+        shutil.rmtree(index_dir, ignore_errors=True)
+        state.ix()
     splits: dict[str, float] = {}
     expected = [
         (t.name, db.session.scalar(select(func.count()).select_from(t.all_ids().order_by(None).subquery())))
@@ -168,7 +184,7 @@ def _build(app, index_dir: Path, types, procs: int, reuse: bool) -> dict | None:
         "docs": count,
         "seconds": seconds,
         "rate": count / seconds,
-        "size_mb": _size_mb(index_dir),
+        "size_mb": _pg_size_mb() if app.config["SEARCH_BACKEND"] == "postgres" else _size_mb(index_dir),
         "splits": splits,
     }
 
@@ -253,10 +269,19 @@ def _words(size: int) -> str:
 
 
 def run(
-    database_url: str, index_dir: Path, per_bucket: int, seed: int, procs: int, findable: int, reuse: bool
+    database_url: str,
+    index_dir: Path,
+    per_bucket: int,
+    seed: int,
+    procs: int,
+    findable: int,
+    reuse: bool,
+    backend: str = "whoosh",
 ) -> None:
     """Everything above, printed as a table (measure | wall clock | CPU | target)."""
-    app = create_app("testing", DATABASE_URL=database_url, SEARCH_INDEX_DIR=str(index_dir))
+    app = create_app(
+        "testing", DATABASE_URL=database_url, SEARCH_INDEX_DIR=str(index_dir), SEARCH_BACKEND=backend
+    )
     rng = random.Random(seed)
     out: list[tuple[str, str, str, str]] = []
     p95_target = f"p95 ≤ {TARGETS['p95_ms']:.0f} ms"
@@ -265,7 +290,8 @@ def run(
         viewer = _viewer()
         scope = list(db.session.scalars(get_type("post").scope(viewer)))
         queries = _queries(rng, per_bucket)
-        print(f"Viewer: {viewer.name}, who may read {len(scope)} communities; {per_bucket} queries per size.")
+        print(f"Backend: {backend}. Viewer: {viewer.name}, who may read {len(scope)} communities.")
+        print(f"{per_bucket} queries per size.")
 
         posts = _build(app, index_dir / "posts", [get_type("post")], 1, reuse)
         if posts:
@@ -352,8 +378,18 @@ def main() -> None:
     parser.add_argument("--procs", type=int, default=2, help="writer processes for the full rebuild")
     parser.add_argument("--findable", type=int, default=20, help="new posts to time until findable (0: skip)")
     parser.add_argument("--reuse", action="store_true", help="query the indexes a previous run built")
+    parser.add_argument("--backend", choices=("whoosh", "postgres"), default="whoosh", help="SEARCH_BACKEND")
     args = parser.parse_args()
-    run(args.database_url, args.index_dir, args.queries, args.seed, args.procs, args.findable, args.reuse)
+    run(
+        args.database_url,
+        args.index_dir,
+        args.queries,
+        args.seed,
+        args.procs,
+        args.findable,
+        args.reuse,
+        args.backend,
+    )
 
 
 if __name__ == "__main__":

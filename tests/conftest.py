@@ -77,6 +77,20 @@ def _clean_database(request):
         db.session.remove()
 
 
+@pytest.fixture(params=["whoosh", "postgres"])
+def search_backend(request, app, monkeypatch):
+    """The search backend a test runs against (tests/test_search_*.py): Whoosh, then PostgreSQL full
+    text when TEST_DATABASE_URL is PostgreSQL, as SEARCH_BACKEND=postgres would configure it."""
+    if request.param == "postgres":
+        from app.search.pg_backend import PgSearchIndex
+
+        if not app.config["DATABASE_URL"].startswith("postgresql"):
+            pytest.skip("the PostgreSQL search backend runs when TEST_DATABASE_URL is PostgreSQL")
+        monkeypatch.setitem(app.extensions, "search", PgSearchIndex(app))
+        monkeypatch.setitem(app.config, "SEARCH_BACKEND", "postgres")
+    return request.param
+
+
 @pytest.fixture
 def ctx(app):
     """An app context for calling services directly."""

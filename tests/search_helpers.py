@@ -1,4 +1,7 @@
-"""Helpers for the search tests: write through the real services, then index synchronously."""
+"""Helpers for the search tests: write through the real services, then index synchronously; run
+each test against both backends (the `search_backend` fixture in conftest.py)."""
+
+import pytest
 
 from app.extensions import db
 from app.models import Community, Post, User
@@ -36,3 +39,7 @@ def found(viewer: User, q: str, tab: str = "posts", **kwargs) -> list[tuple[str,
     """(type, id) of every result on the first page."""
     page = search(fresh(viewer), q, tab, **kwargs)
     return [(shown.type.name, shown.item.id) for shown in page.hits]
+
+
+# For a test of a Whoosh internal (segments, the lock file): run it with Whoosh only.
+whoosh_only = pytest.mark.parametrize("search_backend", ["whoosh"], indirect=True)

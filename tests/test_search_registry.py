@@ -18,6 +18,8 @@ from tests import factories
 from tests.api_helpers import api_factory  # noqa: F401
 from tests.search_helpers import found, fresh, indexed, write
 
+pytestmark = pytest.mark.usefixtures("search_backend")
+
 
 def question_documents(ids: Sequence[int]) -> dict[int, Doc]:
     rows = db.session.scalars(

@@ -13,6 +13,8 @@ from tests import factories
 from tests.api_helpers import api_factory, error_fields  # noqa: F401
 from tests.search_helpers import fresh, indexed, reply, write
 
+pytestmark = pytest.mark.usefixtures("search_backend")
+
 
 @pytest.fixture
 def posts(app, member, leader):

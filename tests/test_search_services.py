@@ -14,6 +14,8 @@ from app.search.services import Filters, search
 from tests import factories
 from tests.search_helpers import found, fresh, indexed, reply, write
 
+pytestmark = pytest.mark.usefixtures("search_backend")
+
 
 def test_every_word_must_match(app, ctx, member):
     both = write(member, "New shift patterns start in March for response")

@@ -88,6 +88,7 @@ from app.models.proposals import (
     ProposalSuggestion,
     ProposalVersion,
 )
+from app.models.search import SearchDocument, SearchWord
 from app.models.security import LoginThrottle
 from app.models.tokens import TOKEN_SCOPES, ApiToken
 from app.models.webhooks import DELIVERY_STATUSES, WebhookDelivery, WebhookEndpoint
@@ -174,6 +175,8 @@ __all__ = [
     "RSVP_STATUSES",
     "Reaction",
     "Reply",
+    "SearchDocument",
+    "SearchWord",
     "Revision",
     "TOKEN_SCOPES",
     "ThreadFollow",

@@ -24,7 +24,10 @@ class Report:
         return sum(len(ids) for part in (self.missing, self.stale, self.extra) for ids in part.values())
 
 
-def _indexed(state: SearchIndex) -> dict[str, dict[int, str]]:
+def indexed_stamps(state: SearchIndex) -> dict[str, dict[int, str]]:
+    """{type: {id: stamp}} of everything in the index."""
+    if state.backend == "postgres":
+        return state.stamps()
     found: dict[str, dict[int, str]] = {}
     with state.searcher() as searcher:
         for stored in searcher.reader().all_stored_fields():
@@ -36,7 +39,7 @@ def _indexed(state: SearchIndex) -> dict[str, dict[int, str]]:
 def check_index(state: SearchIndex) -> Report:
     """Every type's documents as the database has them now, against the index's stamps."""
     report = Report()
-    indexed = _indexed(state)
+    indexed = indexed_stamps(state)
     known = set()
     for search_type in search_types():
         name = search_type.name

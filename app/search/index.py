@@ -105,6 +105,8 @@ def _reopen(ix, old: Searcher | None, weighting) -> tuple[Searcher, int]:
 class SearchIndex:
     """One app's index directory, its shared searcher and the indexer's wake-up signal."""
 
+    backend = "whoosh"
+
     def __init__(self, path: str) -> None:
         self.path = Path(path)
         self._ix = None
@@ -213,6 +215,11 @@ class SearchIndex:
             writer.commit(mergetype=CLEAR)
             self.clear_rebuild()
             self.dirty = False
+
+    def probe(self) -> None:
+        """Read the index (healthz); raises when it can't."""
+        with self.searcher() as searcher:
+            searcher.doc_count()
 
     def has_documents(self) -> bool:
         """Whether anything is indexed."""

@@ -49,7 +49,11 @@ events.subscribe(wake_indexer)
 
 @contextmanager
 def indexer_lock(state: SearchIndex, wait: bool = False) -> Iterator[bool]:
-    """The host-wide indexer lock (flock on a file in the index directory); yields whether it's held."""
+    """The host-wide indexer lock (flock on a file in the index directory); yields whether it's held.
+    PostgreSQL search needs none here: its writers take a database lock in each transaction."""
+    if state.backend == "postgres":
+        yield True
+        return
     state.path.mkdir(parents=True, exist_ok=True)
     fd = os.open(state.path / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -70,6 +74,8 @@ def writeindexable_documents(
     state: SearchIndex, changes: dict[str, dict[int, Doc | None]], **writer_args
 ) -> None:
     """Put these documents in the index in one commit (None removes the item)."""
+    if state.backend == "postgres":
+        return state.write(changes)
     writer = state.writer(**writer_args)
     try:
         for type_name, items in changes.items():
@@ -149,6 +155,8 @@ def rebuild(
     index keeps answering until the new one commits in one go, and the rebuild marker stays until
     then, so a rebuild cut short is simply done again. `types` narrows it (the benchmark).
     """
+    if state.backend == "postgres":  # one transaction, under the database's writer lock
+        return state.rebuild(progress, types)
     state.mark_rebuild()
     with writing():
         db.session.execute(update(Event).where(Event.search_indexed.is_(False)).values(search_indexed=True))
@@ -190,6 +198,8 @@ def drain(app: Flask | None = None, max_batches: int | None = None) -> int:
     process on this host holds the indexer lock: it is doing the work). Tests call this to index."""
     app = app or current_app._get_current_object()
     state = search_index(app)
+    if state.backend == "postgres":  # several hosts: a database lock per transaction, no lock file
+        return state.drain(max_batches)
     with app.app_context(), indexer_lock(state) as held:
         if not held:
             return 0

@@ -15,11 +15,11 @@ from app.models import Community, User
 from app.permissions import can_see_content, listed_communities
 from app.sanitize import HANDLE_RE, TOPIC_RE
 from app.search import content, directory  # noqa: F401 - registers the built-in types
-from app.search.highlight import marked_title, snippet
+from app.search.backend import count_hits, highlight, search_hits, spelling_candidates
 from app.search.index import search_index
 from app.search.query import ParsedQuery, parse_query
 from app.search.registry import Result, SearchType, get_type, tabs, types_in_tab
-from app.search.searching import Criteria, count_hits, search_hits, spelling_candidates
+from app.search.searching import Criteria
 
 PAGE_SIZE = 20
 MAX_OFFSET = 1000  # deeper than this, a better search beats paging
@@ -204,18 +204,19 @@ def search(
     hits = search_hits(state, parsed, criteria, types, offset, limit * 2, newest=filters.sort == "newest")
     page.total = hits.total
     loaded = _load(viewer, hits.rows)
-    examined = 0
+    examined, chosen = 0, []
     for type_name, item_id, words in hits.rows:
-        if len(page.hits) == limit:
+        if len(chosen) == limit:
             break
         examined += 1
         item = loaded.get((type_name, item_id))
         if item is not None:
             # A short post is all title: repeating it as the snippet would say it twice.
             text = "" if " ".join(item.text.split()) == item.title else item.text
-            page.hits.append(
-                Shown(get_type(type_name), item, marked_title(item.title, words), snippet(text, words))
-            )
+            chosen.append((type_name, item, text, words))
+    marked = highlight(state, parsed, [(item.title, text, words) for _, item, text, words in chosen])
+    for (type_name, item, _, _), (title, cut) in zip(chosen, marked, strict=True):
+        page.hits.append(Shown(get_type(type_name), item, title, cut))
     if offset + examined < min(hits.total, MAX_OFFSET + limit) and examined:
         page.next_cursor = offset + examined
     if with_counts:
