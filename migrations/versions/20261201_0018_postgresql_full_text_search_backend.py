@@ -1,7 +1,7 @@
 """PostgreSQL full-text search backend: search_documents and search_words
 
 Revision ID: 0018
-Revises: 0004
+Revises: 0015
 Create Date: 2026-12-01 12:00:00.000000
 
 The tables are created everywhere (the schema is the same on SQLite, where they stay empty); the
@@ -21,7 +21,7 @@ import app.models.base
 
 
 revision = '0018'
-down_revision = '0004'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
