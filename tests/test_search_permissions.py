@@ -117,7 +117,8 @@ def test_a_stale_index_never_shows_what_the_database_now_hides(app, ctx, world, 
     update_community(fresh(admin), db.session.get(Community, team.id), "Kit Store", "", "secret")
     db.session.commit()
     assert found(intruder, "tourniquet") == [] and found(intruder, "kit store", "communities") == []
-    assert search(fresh(intruder), "tourniquet").counts == {"posts": 0, "people": 0, "communities": 0}
+    counts = search(fresh(intruder), "tourniquet").counts
+    assert {"posts", "people", "communities"} <= set(counts) and set(counts.values()) == {0}
     indexed(app)
     assert found(intruder, "tourniquet") == [] and found(admin, "tourniquet") == [("post", kit.id)]
 

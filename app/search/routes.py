@@ -10,7 +10,7 @@ from app.extensions import db
 from app.feeds.queries import parse_cursor
 from app.models import Community
 from app.permissions import access, visible_community_ids
-from app.search import autocomplete, bp, indexer, services  # noqa: F401 - indexer subscribes to events
+from app.search import autocomplete, bp, indexer, registry, services  # noqa: F401 - indexer subscribes to events
 from app.search.cli import search_cli
 from app.search.index import SearchUnavailable, init_index, search_index
 from app.search.query import ParsedQuery
@@ -19,7 +19,10 @@ from app.search.registry import tabs
 
 def _wire(state: BlueprintSetupState) -> None:
     """Give the app its index; outside tests, check it now (a missing or corrupt one is rebuilt)."""
+    from app import BLUEPRINTS
+
     app = state.app
+    registry.load([package for package, _ in BLUEPRINTS])  # the types features register
     index = init_index(app)
     app.cli.add_command(search_cli)
     if not app.testing:
