@@ -152,3 +152,15 @@ def test_deleting_a_post_takes_its_replies_out_of_the_index(app, ctx, world, com
     with search_index(app).searcher() as searcher:
         keys = {stored["key"] for stored in searcher.reader().all_stored_fields()}
     assert f"reply:{world['foxglove']}" not in keys and f"post:{world['nightjar']}" not in keys
+
+
+def test_nothing_is_counted_when_nothing_the_viewer_may_read_is_indexed(app, ctx, comms, member, intruder):
+    # Whoosh reads an empty allow set as "no filter": the intruder, whose communities held nothing
+    # indexed, was told the private post's count (1) before restrictions() allowed an impossible one.
+    private = factories.make_community(fresh(comms), "private", name="Cell", members=[fresh(member)])
+    write(comms, "Marigold campaign launch", private)
+    indexed(app)
+    page = search(fresh(intruder), "marigold")
+    assert page.hits == [] and page.total == 0 and set(page.counts.values()) == {0}
+    assert search(fresh(intruder), "marigld").did_you_mean is None
+    assert found(member, "marigold") != []
