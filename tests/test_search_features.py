@@ -104,14 +104,15 @@ def test_the_tabs_on_the_page_and_the_api_link_to_the_items(app, client, login, 
     login(member)
     html = client.get("/search?q=kingfisher&type=links").get_data(as_text=True)
     assert "Curated links" in html and "Lunch-and-learn sessions" in html and "Proposals" in html
-    assert f'href="/links/{link_id}"' in html and "from College of Policing" not in html  # no preview yet
+    assert f'href="/posts/{world["link_post"]}"' in html and "from college.police.uk" in html
     html = client.get("/search?q=wagtail&type=sessions").get_data(as_text=True)
     assert f'href="/sessions/{session_id}"' in html and "hosted by Casey Comms" in html
     html = client.get("/search?q=pcso&type=proposals").get_data(as_text=True)
     assert f'href="/proposals/{world["proposal"]}"' in html and "Idea · for X" in html
     body = api(member, "read").get("/search?q=kingfisher&type=links").get_json()
     assert [(i["type"], i["id"]) for i in body["items"]] == [("link", link_id)]
-    assert body["items"][0]["url"].endswith(f"/links/{link_id}") and body["items"][0]["community"]["id"]
+    assert body["items"][0]["url"].endswith(f"/posts/{world['link_post']}")
+    assert body["items"][0]["community"]["id"] == world["private"]
     login(intruder)
     for q in (*HIDDEN, *MISSPELT):
         for tab in ("links", "sessions", "proposals"):

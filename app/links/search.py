@@ -61,15 +61,15 @@ def links_in_events(events: Sequence[Event]) -> set[int]:
 
 
 def visible_link_results(viewer: User, post_ids: Sequence[int]) -> dict[int, Result]:
-    """The links the viewer may see now, linking to the link's page."""
+    """The links the viewer may see now, linking to their conversation."""
     links = db.session.scalars(visible_links(viewer).where(Post.id.in_(post_ids))).unique()
     return {
         link.post_id: Result(
             id=link.id,
             title=link.display_title,
             text=" ".join((link.display_summary, plain_words(link.post.body_source))).strip(),
-            endpoint="links.show",
-            values={"link_id": link.id},
+            endpoint="posts.thread",  # a link's page is its post's thread (/links/<id> redirects there)
+            values={"post_id": link.post_id},
             created_at=link.created_at,
             author=link.post.author,
             community=link.post.community,
