@@ -23,7 +23,7 @@ pytestmark = pytest.mark.usefixtures("search_backend")
 
 def question_documents(ids: Sequence[int]) -> dict[int, Doc]:
     rows = db.session.scalars(
-        select(Post).where(Post.id.in_(ids), Post.kind == "proposal", Post.status == "visible")
+        select(Post).where(Post.id.in_(ids), Post.kind == "suggestion", Post.status == "visible")
     )
     return {
         p.id: Doc(
@@ -38,7 +38,7 @@ def question_documents(ids: Sequence[int]) -> dict[int, Doc]:
 
 
 def visible_questions(viewer: User, ids: Sequence[int]) -> dict[int, Result]:
-    rows = db.session.scalars(searchable_posts(viewer).where(Post.id.in_(ids), Post.kind == "proposal"))
+    rows = db.session.scalars(searchable_posts(viewer).where(Post.id.in_(ids), Post.kind == "suggestion"))
     return {
         p.id: Result(
             id=p.id,
@@ -54,30 +54,30 @@ def visible_questions(viewer: User, ids: Sequence[int]) -> dict[int, Result]:
 
 
 QUESTIONS = SearchType(
-    name="question",
-    tab="questions",
-    tab_label="Questions for leaders",
-    label="Question",
+    name="suggestion",
+    tab="suggestions",
+    tab_label="Suggestion box",
+    label="Suggestion",
     documents=question_documents,
-    all_ids=lambda: select(Post.id).where(Post.kind == "proposal", Post.status == "visible"),
+    all_ids=lambda: select(Post.id).where(Post.kind == "suggestion", Post.status == "visible"),
     changed_ids=lambda batch: events_named(batch, "post_", "post_id"),
     load=visible_questions,
-    post_kinds=("proposal",),
-    order=40,
+    post_kinds=("suggestion",),
+    order=900,
 )
 
 
 @pytest.fixture
 def questions(monkeypatch):
     """The questions type, registered for one test."""
-    monkeypatch.setitem(registry._types, "question", QUESTIONS)
+    monkeypatch.setitem(registry._types, "suggestion", QUESTIONS)
     return QUESTIONS
 
 
 def _ask(app, author: User, body: str, community=None) -> int:
     with app.app_context():
         post = write(author, body, community)
-        db.session.execute(update(Post).where(Post.id == post.id).values(kind="proposal"))
+        db.session.execute(update(Post).where(Post.id == post.id).values(kind="suggestion"))
         events.record("post_updated", actor=fresh(author), community_id=post.community_id, post_id=post.id)
         db.session.commit()
         indexed(app)
@@ -88,27 +88,28 @@ def test_a_registered_type_gets_a_tab_and_is_indexed_from_the_event_log(
     app, client, login, api, questions, member
 ):
     asked = _ask(app, member, "Why are rest days cancelled so often in summer?")
-    assert list(registry.tabs()) == ["posts", "people", "communities", "questions"]
+    assert list(registry.tabs())[:3] == ["posts", "people", "communities"]
+    assert list(registry.tabs())[-1] == "suggestions"
     with app.app_context():
-        assert found(member, "rest days", "questions") == [("question", asked)]
+        assert found(member, "rest days", "suggestions") == [("suggestion", asked)]
         assert found(member, "rest days", "posts") == []  # the posts type leaves claimed kinds alone
     login(member)
-    html = client.get("/search?q=rest+days&type=questions").get_data(as_text=True)
-    assert "Questions for leaders" in html and f'href="/posts/{asked}"' in html
-    body = api(member, "read").get("/search?q=summer&type=questions").get_json()
-    assert [(i["type"], i["id"]) for i in body["items"]] == [("question", asked)]
+    html = client.get("/search?q=rest+days&type=suggestions").get_data(as_text=True)
+    assert "Suggestion box" in html and f'href="/posts/{asked}"' in html
+    body = api(member, "read").get("/search?q=summer&type=suggestions").get_json()
+    assert [(i["type"], i["id"]) for i in body["items"]] == [("suggestion", asked)]
 
 
 def test_an_anonymous_item_never_names_its_author(app, client, login, api, questions, member, leader):
     asked = _ask(app, member, "Will the canteen reopen at Northgate?")
     with app.app_context():
         handle = fresh(member).handle
-        assert found(leader, f"canteen from:@{handle}", "questions") == []
-        assert found(leader, "canteen", "questions") == [("question", asked)]
+        assert found(leader, f"canteen from:@{handle}", "suggestions") == []
+        assert found(leader, "canteen", "suggestions") == [("suggestion", asked)]
     login(leader)
-    html = client.get("/search?q=canteen&type=questions").get_data(as_text=True)
+    html = client.get("/search?q=canteen&type=suggestions").get_data(as_text=True)
     assert "Anonymous" in html and "Morgan Member" not in html and handle not in html
-    item = api(leader, "read").get("/search?q=canteen&type=questions").get_json()["items"][0]
+    item = api(leader, "read").get("/search?q=canteen&type=suggestions").get_json()["items"][0]
     assert item["author"] is None
 
 
@@ -119,8 +120,8 @@ def test_a_registered_type_is_scoped_like_everything_else(app, questions, comms,
         )
     asked = _ask(app, member, "Is the estates review going to close Ashby Cross?", private)
     with app.app_context():
-        assert found(member, "ashby", "questions") == [("question", asked)]
-        assert found(intruder, "ashby", "questions") == []
+        assert found(member, "ashby", "suggestions") == [("suggestion", asked)]
+        assert found(intruder, "ashby", "suggestions") == []
 
 
 def test_types_in_one_tab_must_share_a_scope(questions):
@@ -128,6 +129,6 @@ def test_types_in_one_tab_must_share_a_scope(questions):
 
     from app.permissions import listed_community_ids
 
-    with pytest.raises(ValueError, match="share the questions tab but not a scope"):
-        registry.register_type(replace(QUESTIONS, name="other_question", scope=listed_community_ids))
-    assert "other_question" not in registry._types
+    with pytest.raises(ValueError, match="share the suggestions tab but not a scope"):
+        registry.register_type(replace(QUESTIONS, name="other_suggestion", scope=listed_community_ids))
+    assert "other_suggestion" not in registry._types

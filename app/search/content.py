@@ -10,7 +10,15 @@ from app.extensions import db
 from app.models import Event, Post, PostTopic, Reply, Topic, User
 from app.permissions import searchable_posts, searchable_replies
 from app.sanitize import TOPIC_RE
-from app.search.registry import Doc, Result, SearchType, claimed_post_kinds, events_named, register_type
+from app.search.registry import (
+    Doc,
+    Result,
+    SearchType,
+    claimed_post_kinds,
+    claimed_reply_kinds,
+    events_named,
+    register_type,
+)
 
 # Markdown's marks become spaces (plain_text() drops them, which glues "<i>word</i>" into one token).
 _MARKS = re.compile(r"[*_`>#~\[\]]")
@@ -19,17 +27,38 @@ _TOPICS = re.compile(r"(?<![\w/&])#(" + TOPIC_RE.pattern + ")", re.IGNORECASE)
 _REPLIES_UNAFFECTED = frozenset({"post_created", "post_updated", "post_pinned"})
 
 
-def _plain(source: str) -> str:
+def plain_words(source: str) -> str:
+    """Text to index: Markdown's marks as spaces, whitespace collapsed."""
     return " ".join(_MARKS.sub(" ", source or "").split())
 
 
-def _title(source: str, limit: int = 90) -> str:
-    text = _plain(source)
+def short_title(source: str, limit: int = 90) -> str:
+    """A title cut from text (posts have none of their own)."""
+    text = plain_words(source)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _post_kinds_excluded():
     return Post.kind.not_in(sorted(claimed_post_kinds()) or ["-"])
+
+
+def _reply_kinds_excluded():
+    """Replies to posts whose kind has its own audience (updates) are another type's to index."""
+    return Post.kind.not_in(sorted(claimed_reply_kinds()) or ["-"])
+
+
+def post_topics(post_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Each post's #topics, by name (one query for them all)."""
+    topics: dict[int, list[str]] = {}
+    if post_ids:
+        for post_id, name in db.session.execute(
+            select(PostTopic.post_id, Topic.name)
+            .join(Topic, Topic.id == PostTopic.topic_id)
+            .where(PostTopic.post_id.in_(post_ids))
+            .order_by(PostTopic.post_id, Topic.name)
+        ):
+            topics.setdefault(post_id, []).append(name)
+    return topics
 
 
 def post_documents(ids: Sequence[int]) -> dict[int, Doc]:
@@ -39,19 +68,11 @@ def post_documents(ids: Sequence[int]) -> dict[int, Doc]:
             Post.id.in_(ids), Post.status == "visible", _post_kinds_excluded()
         )
     ).all()
-    topics: dict[int, list[str]] = {}
-    if rows:
-        for post_id, name in db.session.execute(
-            select(PostTopic.post_id, Topic.name)
-            .join(Topic, Topic.id == PostTopic.topic_id)
-            .where(PostTopic.post_id.in_([r.id for r in rows]))
-            .order_by(PostTopic.post_id, Topic.name)
-        ):
-            topics.setdefault(post_id, []).append(name)
+    topics = post_topics([r.id for r in rows])
     return {
         r.id: Doc(
             id=r.id,
-            body=_plain(r.body_source),
+            body=plain_words(r.body_source),
             topics=topics.get(r.id, []),
             author_id=r.author_id,
             community_id=r.community_id,
@@ -77,8 +98,8 @@ def visible_posts(viewer: User, ids: Sequence[int]) -> dict[int, Result]:
     return {
         post.id: Result(
             id=post.id,
-            title=_title(post.body_source),
-            text=_plain(post.body_source),
+            title=short_title(post.body_source),
+            text=plain_words(post.body_source),
             endpoint="posts.thread",
             values={"post_id": post.id},
             created_at=post.created_at,
@@ -94,12 +115,14 @@ def reply_documents(ids: Sequence[int]) -> dict[int, Doc]:
     rows = db.session.execute(
         select(Reply.id, Reply.body_source, Reply.author_id, Reply.created_at, Post.community_id)
         .join(Post, Post.id == Reply.post_id)
-        .where(Reply.id.in_(ids), Reply.status == "visible", Post.status == "visible")
+        .where(
+            Reply.id.in_(ids), Reply.status == "visible", Post.status == "visible", _reply_kinds_excluded()
+        )
     ).all()
     return {
         r.id: Doc(
             id=r.id,
-            body=_plain(r.body_source),
+            body=plain_words(r.body_source),
             topics=sorted({t.lower() for t in _TOPICS.findall(r.body_source)}),
             author_id=r.author_id,
             community_id=r.community_id,
@@ -114,7 +137,7 @@ def indexable_reply_ids():
     return (
         select(Reply.id)
         .join(Post, Post.id == Reply.post_id)
-        .where(Reply.status == "visible", Post.status == "visible")
+        .where(Reply.status == "visible", Post.status == "visible", _reply_kinds_excluded())
         .order_by(Reply.id)
     )
 
@@ -131,13 +154,15 @@ def replies_in_events(events: Sequence[Event]) -> set[int]:
 def visible_replies(viewer: User, ids: Sequence[int]) -> dict[int, Result]:
     """The replies the viewer may see now, as results linking to their place in the thread."""
     rows = db.session.scalars(
-        searchable_replies(viewer).where(Reply.id.in_(ids)).options(joinedload(Reply.post))
+        searchable_replies(viewer)
+        .where(Reply.id.in_(ids), _reply_kinds_excluded())
+        .options(joinedload(Reply.post))
     ).unique()
     return {
         reply.id: Result(
             id=reply.id,
-            title=_title(reply.post.body_source),
-            text=_plain(reply.body_source),
+            title=short_title(reply.post.body_source),
+            text=plain_words(reply.body_source),
             endpoint="posts.thread",
             values={"post_id": reply.post_id, "_anchor": f"reply-{reply.id}"},
             created_at=reply.created_at,

@@ -1,7 +1,8 @@
 """The registry of searchable types: what each indexes, who may see it, and how a result is shown.
 
 Nothing here knows Whoosh. A feature makes its items searchable by registering a SearchType built
-from plain functions over the database (see docs/features/search.md, "Registering a type"):
+from plain functions over the database, in app/<feature>/search.py (imported by load() when the
+app starts; see docs/features/search.md, "Making a new kind of item searchable"):
 
     register_type(SearchType(name="link", tab="links", tab_label="Curated links", label="Link",
                              documents=link_documents, all_ids=indexable_link_ids,
@@ -11,11 +12,14 @@ from plain functions over the database (see docs/features/search.md, "Registerin
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from importlib import import_module
+from importlib.util import find_spec
 
 from flask import url_for
-from sqlalchemy import Select
+from sqlalchemy import Select, select
 
-from app.models import Community, Event, User
+from app.extensions import db
+from app.models import Community, Event, Post, User
 from app.permissions import visible_community_ids
 
 
@@ -66,7 +70,9 @@ class SearchType:
         that stops a stale index from leaking anything.
     scope(viewer) -> a Select of community ids whose items the viewer may see (the query filter).
         scope=None: every item of the type is visible to anyone signed in (people). A scoped type's
-        documents must name their community_id; the indexer leaves out any that don't.
+        documents must name their community_id; the indexer leaves out any that don't. The ids are
+        keys the index filters on, not necessarily communities: a type with an audience rule of its
+        own (leadership updates) keys each item by a negative id of its own and answers those.
     """
 
     name: str  # stored in the index; short and stable ("post", "reply", "person")
@@ -81,6 +87,9 @@ class SearchType:
     # Post.kind values whose posts this type indexes instead of the plain posts type (a link post is
     # found under Links, not twice).
     post_kinds: tuple[str, ...] = ()
+    # Post.kind values whose *replies* this type indexes instead of the plain reply type (replies to
+    # a leadership update are seen only by the update's audience, not by every reader of All staff).
+    reply_kinds: tuple[str, ...] = ()
     # Whether items have authors: a result with none (an anonymous question) shows "Anonymous".
     authored: bool = True
     order: int = 100  # tab order: lower comes first
@@ -127,6 +136,30 @@ def types_in_tab(tab: str) -> list[SearchType]:
 def claimed_post_kinds() -> set[str]:
     """Post kinds that a feature's own type indexes (so the posts type leaves them out)."""
     return {kind for t in _types.values() for kind in t.post_kinds}
+
+
+def claimed_reply_kinds() -> set[str]:
+    """Post kinds whose replies a feature's own type indexes (so the reply type leaves them out)."""
+    return {kind for t in _types.values() for kind in t.reply_kinds}
+
+
+def post_ids_of_kind(events: Sequence[Event], kind: str, *prefixes: str) -> set[int]:
+    """Post ids named (as post_id) by events with these name prefixes, less those of posts of another
+    kind: what a type keyed by its post id re-reads. A post purged since is kept, so it is removed."""
+    ids: set[int] = set()
+    for prefix in prefixes or ("post_",):
+        ids |= events_named(events, prefix, "post_id")
+    if ids:
+        ids -= set(db.session.scalars(select(Post.id).where(Post.id.in_(ids), Post.kind != kind)))
+    return ids
+
+
+def load(packages: Sequence[str]) -> None:
+    """Import each feature package's search module (app/<package>/search.py), which registers its types."""
+    for package in packages:
+        name = f"app.{package}.search"
+        if package != "search" and find_spec(name) is not None:
+            import_module(name)
 
 
 def events_named(events: Sequence[Event], prefix: str, key: str) -> set[int]:

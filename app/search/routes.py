@@ -10,7 +10,7 @@ from app.extensions import db
 from app.feeds.queries import parse_cursor
 from app.models import Community
 from app.permissions import access, visible_community_ids
-from app.search import autocomplete, bp, indexer, services  # noqa: F401 - indexer subscribes to events
+from app.search import autocomplete, bp, indexer, registry, services  # noqa: F401 - indexer subscribes to events
 from app.search.backend import init_backend
 from app.search.cli import search_cli
 from app.search.index import SearchUnavailable, search_index
@@ -20,7 +20,10 @@ from app.search.registry import tabs
 
 def _wire(state: BlueprintSetupState) -> None:
     """Give the app its index (or PostgreSQL search); outside tests, check it now (a missing or corrupt one is rebuilt)."""
+    from app import BLUEPRINTS
+
     app = state.app
+    registry.load([package for package, _ in BLUEPRINTS])  # the types features register
     index = init_backend(app)  # Whoosh or PostgreSQL, by SEARCH_BACKEND
     app.cli.add_command(search_cli)
     if not app.testing:

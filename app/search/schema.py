@@ -16,8 +16,10 @@ from whoosh.support.charset import accent_map
 
 from app.search.registry import Doc
 
-# Bump when the schema or the analyzer changes: a different version on disk means a rebuild.
-SCHEMA_VERSION = 3
+# Bump when the schema, the analyzer or what a type indexes changes: a different version on disk
+# means a rebuild. 4: update posts left the posts tab (an old index still held them there), and
+# links, sessions, proposals, updates and questions got types of their own.
+SCHEMA_VERSION = 4
 
 STOPS = frozenset(STOP_WORDS - {"it", "may"})
 ANALYZER = (

@@ -138,9 +138,10 @@ def restrictions(
         allowed_size = sum(reader.doc_frequency("community", c) for c in allowed & present)
         if hidden and len(scoped) == len(types) and allowed_size < hidden_size:
             # Everything in the tab is scoped, so "only these communities" is exact and smaller.
-            keywords["filter"] = set().union(
-                *(_term_docs(searcher, "community", c) for c in allowed & present)
-            )
+            allowed_docs = set().union(*(_term_docs(searcher, "community", c) for c in allowed & present))
+            # Whoosh reads an empty allow set as "no filter" (and And() drops a NullQuery): when
+            # nothing is in scope, allow only a document number that can't exist.
+            keywords["filter"] = allowed_docs or {-1}
         else:
             for community in hidden:
                 mask |= _term_docs(searcher, "community", community)

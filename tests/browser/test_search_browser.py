@@ -118,3 +118,60 @@ def test_a_search_shows_highlighted_results_and_passes_axe(page, live_server):
     page.goto("/search?q=pool")
     assert horizontal_overflow(page) == 0
     axe_check(page, "search results on a phone")
+
+
+def test_curated_links_and_sessions_have_their_own_tabs(page, live_server):
+    from datetime import timedelta
+
+    from app.learning.services import SessionInput, schedule_session
+    from app.links.services import LinkDraft, share_link
+    from app.models import utcnow
+
+    reader = live_server.make_user(name="Rhys Reader")
+    curator = live_server.make_user(name="Cara Curator", role="comms")
+    draft = LinkDraft(
+        url="https://example.org/peregrine",
+        title="Peregrine falcons on the headquarters roof",
+        why="The webcam is a hit with schools: share it.",
+    )
+    [post_id] = live_server.write(lambda: [link.post_id for link in share_link(_as(curator), draft)])
+    start = (utcnow() + timedelta(days=2)).replace(microsecond=0)
+    session_id = _write(
+        live_server,
+        lambda: schedule_session(
+            _as(curator),
+            SessionInput(
+                title="Peregrine watch: filming wildlife safely",
+                description="Bring a phone with a zoom lens.",
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+                place="Roof garden",
+                video_url="",
+                capacity=None,
+                community_id=None,
+                host_ids=None,
+            ),
+        ),
+    )
+    drain(live_server.app)
+    sign_in(page, reader)
+
+    page.goto("/search?q=peregrine")
+    tabs = page.get_by_role("navigation", name="Kinds of result")
+    expect(tabs.get_by_role("link", name=re.compile(r"^Curated links \(1\)"))).to_be_visible()
+    expect(tabs.get_by_role("link", name=re.compile(r"^Lunch-and-learn sessions \(1\)"))).to_be_visible()
+    expect(page.get_by_text("Nothing matches that search")).to_be_visible()  # not under Posts too
+
+    tabs.get_by_role("link", name=re.compile("^Curated links")).click()
+    result = page.locator(".search-result")
+    expect(result).to_have_count(1)
+    expect(result.locator("mark.hl").first).to_have_text(re.compile("peregrine", re.I))
+    expect(result).to_contain_text("Cara Curator")
+    axe_check(page, "search, curated links tab")
+    result.get_by_role("link", name=re.compile("Peregrine falcons")).click()
+    expect(page).to_have_url(re.compile(rf"/posts/{post_id}$"))
+
+    page.goto("/search?q=zoom+lens&type=sessions")
+    expect(page.locator(".search-result")).to_contain_text("hosted by Cara Curator")
+    page.get_by_role("link", name=re.compile("Peregrine watch")).click()
+    expect(page).to_have_url(re.compile(rf"/sessions/{session_id}$"))

@@ -7,16 +7,21 @@ Writers post and reply through the API as fast as they can, each from its own lo
 import json
 import random
 import statistics
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import create_engine, text
 
 from tests.reliability.infra import Api
 
 REPLY_EVERY = 4  # one write in four is a reply to a post already accepted
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -190,3 +195,61 @@ def assert_in_every_feed(port: int, people: list[dict], post_ids: set[int]) -> N
         assert not missing, (
             f"{len(missing)} posts missing from {person['email']}'s feed, e.g. {sorted(missing)[:5]}"
         )
+
+
+def indexed_posts(port: int, person: dict, query: str) -> set[int]:
+    """Ids of the posts the search API finds for a person (every page): what the index holds."""
+    with Api(port, person["token"]) as api:
+        return {item["id"] for item in api.all_pages(f"/api/v1/search?type=posts&q={quote(query)}")}
+
+
+def assert_in_search_index(port: int, writers: list[dict], post_ids: set[int], timeout: float = 60) -> None:
+    """Every accepted post is findable through the search API (each writer's, by `from:` and a word
+    of the load's text), within `timeout` of the load ending: the indexer kept up and lost nothing."""
+    handles = {}
+    for person in writers:
+        with Api(port, person["token"]) as api:
+            status, me = api.request("GET", "/api/v1/me")
+            assert status == 200, (status, me)
+            handles[person["email"]] = me["handle"]
+
+    def missing() -> set[int]:
+        found: set[int] = set()
+        for person in writers:
+            found |= indexed_posts(port, person, f"load from:@{handles[person['email']]}")
+        return post_ids - found
+
+    left: set[int] = set()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        left = missing()
+        if not left:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"{len(left)} accepted posts are not in the search index, e.g. {sorted(left)[:5]}")
+
+
+def search_check(env: dict[str, str]) -> subprocess.CompletedProcess:
+    """`flask search check` against the stack's database and index (exit 0: nothing missing or stale)."""
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "search", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def assert_search_index_matches(env: dict[str, str], timeout: float = 60) -> str:
+    """The index matches the database item by item, with nobody running a repair: the indexer
+    reconciles it on its own (pending events replayed); returns the check's report."""
+    deadline = time.monotonic() + timeout
+    result = search_check(env)
+    while result.returncode != 0 and time.monotonic() < deadline:
+        time.sleep(1)
+        result = search_check(env)
+    assert result.returncode == 0, (
+        f"the search index differs from the database:\n{result.stdout}{result.stderr}"
+    )
+    return result.stdout
