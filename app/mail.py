@@ -67,6 +67,10 @@ def as_message(row: OutgoingEmail) -> EmailMessage:
     msg.set_content(row.body)
     if row.html_body:
         msg.add_alternative(row.html_body, subtype="html")
+    if row.headers:
+        # Fold headers only past RFC 5322's hard limit: the default (78) turns a long List-Unsubscribe
+        # URL into RFC 2047 encoded words, which mail clients can't follow. The body is encoded already.
+        msg.policy = msg.policy.clone(max_line_length=998)
     return msg
 
 
