@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, exists, func, select
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import joinedload, lazyload
 
 from app.digest import periods
 from app.extensions import db
@@ -35,6 +35,9 @@ from app.permissions import post_visibility_clause, visible_community_ids
 EDITORIAL_MAX = 5
 SECTION_MAX = 5
 CONVERSATION_KINDS = ("post", "milestone")
+# Loading a curated link that was outer-joined: its own eager joins are inner joins, which would drop
+# every row without a link; its post is the row's Post already (found in the identity map, no query).
+OUTER_LINK = (joinedload(CuratedLink.curator, innerjoin=False), lazyload(CuratedLink.post))
 
 
 @dataclass
@@ -103,6 +106,7 @@ def _editorial(user: User, fresh: ColumnElement[bool], since: datetime, at: date
         select(Post, CuratedLink)
         .join(DigestPin, DigestPin.post_id == Post.id)
         .outerjoin(CuratedLink, CuratedLink.post_id == Post.id)
+        .options(*OUTER_LINK)
         .where(DigestPin.expires_at > at, fresh)
         .order_by(DigestPin.created_at.desc(), DigestPin.id.desc())
         .limit(EDITORIAL_MAX)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app import audit
 from app.digest import periods
-from app.digest.content import Digest, build_digest
+from app.digest.content import OUTER_LINK, Digest, build_digest
 from app.digest.preferences import preference_for
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.extensions import db
@@ -33,6 +33,7 @@ def active_pins(viewer: User, at: datetime | None = None) -> list[tuple[DigestPi
             select(DigestPin, CuratedLink)
             .join(Post, Post.id == DigestPin.post_id)
             .outerjoin(CuratedLink, CuratedLink.post_id == Post.id)
+            .options(*OUTER_LINK)
             .where(
                 DigestPin.expires_at > at,
                 Post.status == "visible",
