@@ -8,7 +8,7 @@ by the next run, which skips everyone already sent; the outbox (app/mail.py) ret
 
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import click
 from flask import current_app
@@ -29,6 +29,7 @@ from app.models import DigestItem, DigestRun, DigestSend, User, utcnow
 from app.sanitize import plain_text
 
 BATCH = 200
+RETRY_UNFINISHED = timedelta(minutes=10)
 digest_cli = AppGroup("digest", help="The email digest.")
 
 
@@ -118,7 +119,8 @@ def send_digests(period: str, *, dry_run: bool = False, at: datetime | None = No
     report = Report(key=key)
     with nullcontext() if dry_run else writing():
         if not dry_run:
-            insert_once(DigestRun, period_key=key, started_at=utcnow(), sent=0)
+            if not insert_once(DigestRun, period_key=key, started_at=at, sent=0):
+                db.session.execute(update(DigestRun).where(DigestRun.period_key == key).values(started_at=at))
             db.session.commit()
         done = set(db.session.scalars(select(DigestSend.user_id).where(DigestSend.period_key == key)))
         after = 0
@@ -133,11 +135,12 @@ def send_digests(period: str, *, dry_run: bool = False, at: datetime | None = No
                     report.already += 1
                     continue
                 _one(user, pref, period, at, dry_run, report)
-        if not dry_run and not report.failed:
+        if not dry_run:
+            done_now = {"finished_at": utcnow()} if not report.failed else {}
             db.session.execute(
                 update(DigestRun)
                 .where(DigestRun.period_key == key)
-                .values(finished_at=utcnow(), sent=DigestRun.sent + report.sent)
+                .values(sent=DigestRun.sent + report.sent, **done_now)
             )
             db.session.commit()
     return report
@@ -177,8 +180,8 @@ def scheduled_digests() -> int:
         if not periods.is_due(period, at):
             continue
         run = db.session.get(DigestRun, periods.period_key(period, at))
-        if run is not None and run.finished_at is not None:
-            continue
+        if run is not None and (run.finished_at is not None or run.started_at > at - RETRY_UNFINISHED):
+            continue  # done, or tried lately: an unfinished run is resumed every few minutes, not every pass
         sent += send_digests(period, at=at).sent
     return sent
 

@@ -232,3 +232,27 @@ def test_the_jobs_worker_sends_when_due_and_then_leaves_the_finished_run_alone(a
     assert n() < 40  # the finished run is skipped, not rebuilt for everyone (the other tasks run too)
     with app.app_context():
         assert db.session.get(DigestRun, "weekly:2026-W03").sent == 2
+
+
+def test_the_worker_resumes_an_unfinished_run_after_a_pause(app, clock, monkeypatch):
+    from datetime import timedelta
+
+    readers = people(app, 2)
+    real = send_module.build_digest
+
+    def broken_for_one(user, *args):
+        if user.id == readers[0].id:
+            raise ValueError("a template problem")
+        return real(user, *args)
+
+    monkeypatch.setattr(send_module, "build_digest", broken_for_one)
+    clock(MONDAY)
+    assert jobs.tick(app)["digest"] == 1
+    monkeypatch.setattr(send_module, "build_digest", real)
+    clock(MONDAY + timedelta(minutes=5))
+    assert jobs.tick(app)["digest"] == 0  # tried lately: not every pass
+    clock(MONDAY + timedelta(minutes=11))
+    assert jobs.tick(app)["digest"] == 1
+    with app.app_context():
+        run = db.session.get(DigestRun, "weekly:2026-W03")
+        assert run.finished_at is not None and run.sent == 2
