@@ -33,6 +33,7 @@ BLUEPRINTS = (
     ("policy", ("routes",)),
     ("moderation", ("routes", "queue_routes", "admin_routes")),
     ("attachments", ("routes",)),
+    ("digest", ("routes", "comms_routes")),
     # Last: its registry loads every earlier package's governance module (app/<package>/governance.py).
     ("governance", ("routes", "admin_routes")),
 )

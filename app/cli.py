@@ -117,11 +117,12 @@ def users_token(email: str, name: str, scope: str) -> None:
 
 def init_app(app: Flask) -> None:
     """Register the command groups."""
+    from app.digest.send import digest_cli
     from app.governance.commands import governance_cli
     from app.identity.commands import users_sync
     from app.jobs import jobs_cli
     from app.mail import mail_cli
 
     users_cli.add_command(users_sync)
-    for group in (db_cli, demo_cli, users_cli, jobs_cli, mail_cli, governance_cli):
+    for group in (db_cli, demo_cli, users_cli, jobs_cli, mail_cli, governance_cli, digest_cli):
         app.cli.add_command(group)

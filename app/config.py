@@ -102,6 +102,15 @@ class Config:
     MAIL_RETRY_BASE_SECONDS = float(os.environ.get("MAIL_RETRY_BASE_SECONDS", "30"))
     MAIL_RETRY_MAX_SECONDS = float(os.environ.get("MAIL_RETRY_MAX_SECONDS", "3600"))
 
+    # The email digest: who gets it without choosing ("off": only people who opt in), when the jobs
+    # worker sends it (org-local hour; the weekly one on this weekday, 0 = Monday), how long an emailed
+    # unsubscribe link works and how long a comms pin stays in the editorial slot. docs/features/digest.md
+    DIGEST_DEFAULT_FREQUENCY = os.environ.get("DIGEST_DEFAULT_FREQUENCY", "off").strip()
+    DIGEST_SEND_HOUR = int(os.environ.get("DIGEST_SEND_HOUR", "7"))
+    DIGEST_WEEKDAY = int(os.environ.get("DIGEST_WEEKDAY", "0"))
+    DIGEST_UNSUBSCRIBE_DAYS = int(os.environ.get("DIGEST_UNSUBSCRIBE_DAYS", "60"))
+    DIGEST_PIN_DAYS = int(os.environ.get("DIGEST_PIN_DAYS", "7"))
+
     # Moderation: strikes within the window (days) count towards a suggested posting restriction.
     MODERATION_STRIKE_WINDOW_DAYS = int(os.environ.get("MODERATION_STRIKE_WINDOW_DAYS", "180"))
     MODERATION_STRIKES_FOR_RESTRICTION = int(os.environ.get("MODERATION_STRIKES_FOR_RESTRICTION", "2"))

@@ -34,13 +34,18 @@ BATCH = 100
 mail_cli = AppGroup("mail", help="The outgoing mail queue.")
 
 
-def send_mail(to: str, subject: str, template: str, **context) -> OutgoingEmail:
-    """Render templates/email/<template>.txt and queue it; it is delivered after the commit."""
+def send_mail(
+    to: str, subject: str, template: str, *, html: bool = False, headers: dict | None = None, **context
+) -> OutgoingEmail:
+    """Render templates/email/<template>.txt (and .html with html=True) and queue it; it is delivered
+    after the commit."""
     row = OutgoingEmail(
         message_id=make_msgid(domain="rollcall.local"),
         to_address=to,
         subject=subject,
         body=render_template(f"email/{template}.txt", **context),
+        html_body=render_template(f"email/{template}.html", **context) if html else "",
+        headers=dict(headers or {}),
     )
     session = db.session()
     session.add(row)
@@ -57,7 +62,15 @@ def as_message(row: OutgoingEmail) -> EmailMessage:
     msg["Subject"] = row.subject
     msg["Date"] = format_datetime(row.created_at)
     msg["Message-ID"] = row.message_id
+    for name, value in (row.headers or {}).items():
+        msg[name] = value
     msg.set_content(row.body)
+    if row.html_body:
+        msg.add_alternative(row.html_body, subtype="html")
+    if row.headers:
+        # Fold headers only past RFC 5322's hard limit: the default (78) turns a long List-Unsubscribe
+        # URL into RFC 2047 encoded words, which mail clients can't follow. The body is encoded already.
+        msg.policy = msg.policy.clone(max_line_length=998)
     return msg
 
 

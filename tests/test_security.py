@@ -22,6 +22,7 @@ PUBLIC_ENDPOINTS = {
     "learning.calendar_feed",  # a calendar program polls it with the secret in the URL, no cookies
     "identity.start",  # single sign-on: to the provider and back (404 unless configured)
     "identity.callback",
+    "digest.unsubscribe",  # the emailed link (signed token) and RFC 8058 one-click POST, no sign-in
 }
 
 

@@ -4,6 +4,15 @@ from app.models.attachments import ATTACHMENT_KINDS, Attachment
 from app.models.audit import AuditEntry
 from app.models.base import Base, UTCDateTime, utcnow
 from app.models.communities import COMMUNITY_ROLES, VISIBILITIES, Community, JoinRequest, Membership
+from app.models.digest import (
+    DIGEST_FREQUENCIES,
+    DIGEST_SECTIONS,
+    DigestItem,
+    DigestPin,
+    DigestPreference,
+    DigestRun,
+    DigestSend,
+)
 from app.models.events import Event, SocketConnection
 from app.models.follows import ThreadFollow, TopicFollow, UserFollow
 from app.models.governance import (
@@ -94,6 +103,13 @@ from app.models.tokens import TOKEN_SCOPES, ApiToken
 from app.models.webhooks import DELIVERY_STATUSES, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "DIGEST_FREQUENCIES",
+    "DIGEST_SECTIONS",
+    "DigestItem",
+    "DigestPin",
+    "DigestPreference",
+    "DigestRun",
+    "DigestSend",
     "ATTACHMENT_KINDS",
     "Attachment",
     "DataExport",

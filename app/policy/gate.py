@@ -23,6 +23,8 @@ OPEN_ENDPOINTS = frozenset(
     {
         "notifications.mark_read",
         "notifications.settings",
+        "digest.save_preferences",
+        "digest.unsubscribe",
         "moderation.report",
         "moderation.appeal",
         "api.mark_read",
