@@ -1,7 +1,7 @@
 """The email digest: preferences, sends (unique per person and period), items sent, comms pins, runs; HTML mail
 
 Revision ID: 0014
-Revises: 0004
+Revises: 0018
 Create Date: 2026-12-01 11:34:20.750565
 """
 
@@ -11,7 +11,7 @@ import app.models.base
 
 
 revision = '0014'
-down_revision = '0004'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
