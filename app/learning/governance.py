@@ -23,12 +23,12 @@ from app.media import delete_after_commit
 from app.models import (
     CalendarToken,
     LearningSession,
-    QuestionVote,
     SessionFeedback,
     SessionHost,
     SessionHostGrant,
     SessionMaterial,
     SessionQuestion,
+    SessionQuestionVote,
     SessionRsvp,
     User,
 )
@@ -91,7 +91,7 @@ def _activity(user: User) -> list[dict]:
     rsvps = db.session.scalars(select(SessionRsvp).where(SessionRsvp.user_id == user.id))
     feedback = db.session.scalars(select(SessionFeedback).where(SessionFeedback.user_id == user.id))
     questions = db.session.scalars(select(SessionQuestion).where(SessionQuestion.author_id == user.id))
-    votes = db.session.scalars(select(QuestionVote).where(QuestionVote.user_id == user.id))
+    votes = db.session.scalars(select(SessionQuestionVote).where(SessionQuestionVote.user_id == user.id))
     materials = db.session.scalars(select(SessionMaterial).where(SessionMaterial.added_by_id == user.id))
     token = db.session.get(CalendarToken, user.id)
     grant = db.session.get(SessionHostGrant, user.id)
@@ -131,7 +131,9 @@ def _erase(user: User, credited_to: User) -> int:
             if session.ends_at > clock.now() and not session.is_cancelled:
                 promote_waiting(session)
         changed += 1
-    for vote in list(db.session.scalars(select(QuestionVote).where(QuestionVote.user_id == user.id))):
+    for vote in list(
+        db.session.scalars(select(SessionQuestionVote).where(SessionQuestionVote.user_id == user.id))
+    ):
         db.session.execute(
             update(SessionQuestion)
             .where(SessionQuestion.id == vote.question_id, SessionQuestion.vote_count > 0)
