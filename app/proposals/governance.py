@@ -5,7 +5,7 @@ request), and a community's proposals, suggestions and history are in its disclo
 
 The discussion of a proposal is its post's replies: the core posts and replies kinds cover it."""
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from app.extensions import db
 from app.governance.purge import PLACEHOLDERS, forget_notifications
@@ -214,11 +214,16 @@ def _erase(user: User, credited_to: User) -> int:
     ):
         model = column.class_
         changed += db.session.execute(update(model).where(column == user.id).values(**values)).rowcount or 0
-    # Each version's snapshot names who signed off the draft it holds: say the placeholder instead.
-    for version in db.session.scalars(
-        select(ProposalVersion).where(ProposalVersion.snapshot["signoff"].as_string() == user.name)
-    ):
-        version.snapshot = {**version.snapshot, "signoff": PLACEHOLDERS["erased"]}
+    # A version's summary ("Accepted Casey Comms's suggestion") and snapshot (who signed off) name
+    # people: say the placeholder instead.
+    named = or_(
+        ProposalVersion.summary.contains(user.name),
+        ProposalVersion.snapshot["signoff"].as_string() == user.name,
+    )
+    for version in db.session.scalars(select(ProposalVersion).where(named)):
+        version.summary = version.summary.replace(user.name, PLACEHOLDERS["erased"])[:200]
+        if (version.snapshot or {}).get("signoff") == user.name:
+            version.snapshot = {**version.snapshot, "signoff": PLACEHOLDERS["erased"]}
         changed += 1
     changed += db.session.execute(
         delete(ProposalEndorsement).where(ProposalEndorsement.user_id == user.id)
