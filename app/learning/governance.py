@@ -23,6 +23,7 @@ from app.media import delete_after_commit
 from app.models import (
     CalendarToken,
     LearningSession,
+    SensitiveConfirmation,
     SessionFeedback,
     SessionHost,
     SessionHostGrant,
@@ -42,11 +43,17 @@ def _forget_files(materials) -> None:
 
 @register_purge_hook
 def forget_material_files(post_ids: list[int], reply_ids: list[int]) -> None:
-    """A purged session post takes its session and materials (foreign keys cascade); the files go too."""
+    """A purged session post takes its session and materials (foreign keys cascade); the files and
+    the sensitive-content confirmations about the session go too."""
     if post_ids:
         sessions = select(LearningSession.id).where(LearningSession.post_id.in_(post_ids))
         _forget_files(
             db.session.scalars(select(SessionMaterial).where(SessionMaterial.session_id.in_(sessions)))
+        )
+        db.session.execute(
+            delete(SensitiveConfirmation).where(
+                SensitiveConfirmation.item_type == "session", SensitiveConfirmation.item_id.in_(sessions)
+            )
         )
 
 
