@@ -10,11 +10,9 @@ from sqlalchemy import delete, func, or_, select, update
 from app.extensions import db
 from app.governance.purge import PLACEHOLDERS, forget_notifications
 from app.governance.registry import (
-    DisclosureKind,
     PersonalData,
     RetentionKind,
     iso,
-    register_disclosure,
     register_keep_rule,
     register_personal_data,
     register_purge_hook,
@@ -30,6 +28,8 @@ from app.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from app.proposals import disclosure  # noqa: F401 - registers the proposals' disclosure kinds
+from app.proposals.governance_rows import proposal_row
 
 # Stages where buy-in is still being weighed: endorsements are kept whatever their age.
 OPEN_STAGES = ("idea", "review", "approved", "scheduled")
@@ -119,25 +119,6 @@ def forget_proposals(post_ids: list[int], reply_ids: list[int]) -> None:
     db.session.execute(delete(Proposal).where(Proposal.id.in_(ids)))
 
 
-def _proposal_row(p: Proposal) -> dict:
-    return {
-        "proposal_id": p.id,
-        "post_id": p.post_id,
-        "community": p.community.name,
-        "channel": p.channel.name,
-        "stage": p.stage,
-        "draft": p.draft,
-        "why": p.why,
-        "reputation_worst": p.reputation_worst,
-        "reputation_record": p.reputation_record,
-        "alt_text": p.alt_text,
-        "sensitive": p.sensitive,
-        "decline_reason": p.decline_reason,
-        "created_at": iso(p.created_at),
-        "published_at": iso(p.published_at),
-    }
-
-
 def _proposals(user: User) -> list[dict]:
     proposed = db.session.scalars(
         select(Proposal).where(Proposal.proposer_id == user.id).order_by(Proposal.id)
@@ -165,7 +146,7 @@ def _proposals(user: User) -> list[dict]:
     )
     webhook = db.session.scalar(select(WebhookEndpoint).where(WebhookEndpoint.updated_by_id == user.id))
     return (
-        [_proposal_row(p) for p in proposed]
+        [proposal_row(p) for p in proposed]
         + [
             {"signed_off_proposal_id": p.id, "version": p.signoff_version, "at": iso(p.signoff_at)}
             for p in signed
@@ -242,115 +223,5 @@ register_personal_data(
         _proposals,
         erase=_erase,
         count=lambda u: db.session.scalar(select(func.count()).where(Proposal.proposer_id == u.id)) or 0,
-    )
-)
-
-
-def _in(model, community, start, end):
-    stmt = select(model).where(model.created_at >= start, model.created_at < end)
-    if model is Proposal:
-        return stmt.where(Proposal.community_id == community.id)
-    return stmt.where(model.proposal_id.in_(select(Proposal.id).where(Proposal.community_id == community.id)))
-
-
-def _endorsements(ids: list[int]) -> dict[int, int]:
-    if not ids:
-        return {}
-    return dict(
-        db.session.execute(
-            select(ProposalEndorsement.proposal_id, func.count())
-            .where(ProposalEndorsement.proposal_id.in_(ids))
-            .group_by(ProposalEndorsement.proposal_id)
-        ).all()
-    )
-
-
-def _disclosed_proposals(community, start, end) -> list[dict]:
-    rows = list(db.session.scalars(_in(Proposal, community, start, end).order_by(Proposal.id)))
-    counts = _endorsements([p.id for p in rows])
-    return [
-        {
-            **_proposal_row(p),
-            "proposer": p.proposer.name,
-            "endorsements": counts.get(p.id, 0),
-            "url": p.public_url,
-        }
-        for p in rows
-    ]
-
-
-PROPOSAL_COLUMNS = (
-    "proposal_id",
-    "post_id",
-    "channel",
-    "stage",
-    "proposer",
-    "draft",
-    "why",
-    "reputation_worst",
-    "reputation_record",
-    "alt_text",
-    "sensitive",
-    "decline_reason",
-    "endorsements",
-    "created_at",
-    "published_at",
-    "url",
-)
-register_disclosure(DisclosureKind("proposals", "Proposals", PROPOSAL_COLUMNS, _disclosed_proposals))
-
-
-def _disclosed_suggestions(community, start, end) -> list[dict]:
-    rows = db.session.scalars(_in(ProposalSuggestion, community, start, end).order_by(ProposalSuggestion.id))
-    return [
-        {
-            "suggestion_id": s.id,
-            "proposal_id": s.proposal_id,
-            "author": s.author.name,
-            "original": s.original,
-            "replacement": s.replacement,
-            "note": s.note,
-            "status": s.status,
-            "created_at": iso(s.created_at),
-        }
-        for s in rows
-    ]
-
-
-register_disclosure(
-    DisclosureKind(
-        "proposal_suggestions",
-        "Suggested edits to proposals",
-        ("suggestion_id", "proposal_id", "author", "original", "replacement", "note", "status", "created_at"),
-        _disclosed_suggestions,
-    )
-)
-
-
-def _disclosed_versions(community, start, end) -> list[dict]:
-    rows = db.session.scalars(
-        _in(ProposalVersion, community, start, end).order_by(
-            ProposalVersion.proposal_id, ProposalVersion.number
-        )
-    )
-    return [
-        {
-            "proposal_id": v.proposal_id,
-            "version": v.number,
-            "by": v.actor.name if v.actor else "",
-            "summary": v.summary,
-            "stage": (v.snapshot or {}).get("stage", ""),
-            "at": iso(v.created_at),
-        }
-        for v in rows
-    ]
-
-
-register_disclosure(
-    DisclosureKind(
-        "proposal_history",
-        "Proposal history (each change and stage move)",
-        ("proposal_id", "version", "by", "summary", "stage", "at"),
-        _disclosed_versions,
     )
 )
