@@ -56,6 +56,7 @@ EVENT_NAMES = frozenset(
         "question_answered",
         "question_upvoted",
         "question_removed",
+        "question_anonymised",
         "unit_updated",
     }
 )

@@ -1,6 +1,6 @@
 """JSON Schemas for the proposals API and the JSON shape of a proposal (added to the OpenAPI document)."""
 
-from app.api.schemas import COMPONENTS, REQUESTS, nullable, ref
+from app.api.schemas import COMPONENTS, CONFIRM_SENSITIVE, REQUESTS, nullable, ref
 from app.api.serializers import community_ref, iso, person
 from app.models import COUNTING_RULES, PROPOSAL_STAGES, SUGGESTION_STATUSES, Proposal, ProposalChannel
 from app.proposals import counting
@@ -173,6 +173,7 @@ REQUESTS.update(
                 "sensitive": _BOOL,
                 "community_id": {**_ID, "description": "share it only there; omit for All staff"},
                 "source_post_id": {**_ID, "description": "the post the idea came from"},
+                "confirm_sensitive": CONFIRM_SENSITIVE,
             },
             ["channel_id", "draft", "why", "reputation_worst", "reputation_record"],
         ),

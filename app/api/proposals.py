@@ -68,6 +68,7 @@ def create_proposal():
         alt_text=text_field(data, "alt_text"),
         sensitive=_bool(data, "sensitive"),
         community_id=optional_id(data, "community_id"),
+        confirm_sensitive=_bool(data, "confirm_sensitive"),
     )
     proposal = services.create_proposal(current_user, fields, optional_id(data, "source_post_id"))
     db.session.commit()

@@ -4,8 +4,18 @@ from flask import request, url_for
 from flask_login import current_user
 
 from app.api import bp, serializers
-from app.api.inputs import ID, cursor_and_limit, int_arg, json_object, optional_id, text_field
-from app.api.schemas import COMPONENTS, PAGE_QUERY, REQUESTS, _obj, documented, list_of, nullable, ref
+from app.api.inputs import ID, cursor_and_limit, int_arg, json_object, optional_bool, optional_id, text_field
+from app.api.schemas import (
+    COMPONENTS,
+    CONFIRM_SENSITIVE,
+    PAGE_QUERY,
+    REQUESTS,
+    _obj,
+    documented,
+    list_of,
+    nullable,
+    ref,
+)
 from app.errors import ValidationError
 from app.extensions import db
 from app.feeds.queries import paginate
@@ -54,7 +64,10 @@ COMPONENTS.update(
 )
 REQUESTS.update(
     {
-        "QuestionCreate": _obj({"leader_id": _INT, "body": _STR, "anonymous": _BOOL}, ["leader_id", "body"]),
+        "QuestionCreate": _obj(
+            {"leader_id": _INT, "body": _STR, "anonymous": _BOOL, "confirm_sensitive": CONFIRM_SENSITIVE},
+            ["leader_id", "body"],
+        ),
         "AnswerSet": _obj({"answer": _STR}),
     }
 )
@@ -114,7 +127,13 @@ def ask_question():
     anonymous = data.get("anonymous", False)
     if not isinstance(anonymous, bool):
         raise ValidationError({"anonymous": "Send true or false."})
-    row = questions.ask(current_user, optional_id(data, "leader_id"), text_field(data, "body"), anonymous)
+    row = questions.ask(
+        current_user,
+        optional_id(data, "leader_id"),
+        text_field(data, "body"),
+        anonymous,
+        optional_bool(data, "confirm_sensitive"),
+    )
     db.session.commit()
     return _questions_json([row])[0], 201, {"Location": url_for("api.get_question", question_id=row.id)}
 

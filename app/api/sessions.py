@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from app.api import bp, serializers
 from app.api.inputs import ID, choice_field, json_object, text_field
-from app.api.schemas import COMPONENTS, REQUESTS, documented, nullable, ref
+from app.api.schemas import COMPONENTS, CONFIRM_SENSITIVE, REQUESTS, documented, nullable, ref
 from app.errors import PermissionDenied, ValidationError
 from app.extensions import db
 from app.feeds.queries import parse_limit
@@ -92,6 +92,7 @@ REQUESTS.update(
                     "maxItems": services.MAX_HOSTS,
                 },
                 "objective_id": {"type": "integer", "minimum": 1},
+                "confirm_sensitive": CONFIRM_SENSITIVE,
             },
             ["title", "description", "starts_at", "ends_at"],
         ),

@@ -4,8 +4,18 @@ from flask import url_for
 from flask_login import current_user
 
 from app.api import bp, serializers
-from app.api.inputs import ID, cursor_and_limit, json_object, optional_id, text_field
-from app.api.schemas import COMPONENTS, PAGE_QUERY, REQUESTS, _obj, documented, list_of, nullable, ref
+from app.api.inputs import ID, cursor_and_limit, json_object, optional_bool, optional_id, text_field
+from app.api.schemas import (
+    COMPONENTS,
+    CONFIRM_SENSITIVE,
+    PAGE_QUERY,
+    REQUESTS,
+    _obj,
+    documented,
+    list_of,
+    nullable,
+    ref,
+)
 from app.errors import PermissionDenied, ValidationError
 from app.extensions import db
 from app.feeds.queries import Post, paginate
@@ -71,6 +81,7 @@ REQUESTS.update(
                 "community_ids": _IDS,
                 "unit_ids": _IDS,
                 "ack_required": {**_BOOL, "default": False},
+                "confirm_sensitive": CONFIRM_SENSITIVE,
             },
             ["title", "body"],
         ),
@@ -150,6 +161,7 @@ def create_update():
         community_ids=_id_list(data, "community_ids"),
         unit_ids=_id_list(data, "unit_ids"),
         ack_required=ack,
+        confirm_sensitive=optional_bool(data, "confirm_sensitive"),
     )
     db.session.commit()
     return _updates_json([row.post])[0], 201, {"Location": url_for("api.get_update", update_id=row.id)}

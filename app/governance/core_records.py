@@ -1,7 +1,7 @@
 """The core personal data kinds about a person's records rather than their content: notifications,
 sign-in, policy acceptances, the audit log, sensitive-content confirmations and downloads."""
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 
 from app.extensions import db
 from app.governance.registry import PersonalData, iso, register_personal_data
@@ -56,8 +56,15 @@ def notifications(user: User) -> list[dict]:
 
 
 def erase_notifications(user: User, placeholder: User) -> int:
-    """Their notifications and notification choices go."""
+    """Their notifications and notification choices go; other people's notifications about something
+    they did name the placeholder instead ("Former member (erased) replied")."""
     gone = db.session.execute(delete(Notification).where(Notification.user_id == user.id)).rowcount or 0
+    gone += (
+        db.session.execute(
+            update(Notification).where(Notification.actor_id == user.id).values(actor_id=placeholder.id)
+        ).rowcount
+        or 0
+    )
     db.session.execute(delete(NotificationSettings).where(NotificationSettings.user_id == user.id))
     return gone
 

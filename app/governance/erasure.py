@@ -4,7 +4,7 @@ points at a missing row. Refused while a legal hold covers anything of theirs.""
 
 import re
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 
 from app import audit, events
 from app.admin.services import end_account
@@ -15,7 +15,7 @@ from app.governance import clock
 from app.governance.holds import MAX_REASON, holds_on_person
 from app.governance.purge import PLACEHOLDERS, placeholder
 from app.governance.registry import PERSONAL_DATA
-from app.models import Invitation, Post, Reply, User
+from app.models import Event, Invitation, Post, Reply, User
 from app.permissions import is_admin
 from app.posts.rendering import render_body
 
@@ -63,6 +63,15 @@ def _forget_mentions(person: User) -> int:
                     reply_count=post.reply_count,
                 )
     return changed
+
+
+def _forget_events(person: User) -> int:
+    """Delivered and indexed entries of the event log done by or addressed to them go (the events
+    retention kind would remove them later anyway); undelivered ones, such as the sign-out that ends
+    their sockets, must still reach their handlers, and go with that kind's period."""
+    done = and_(Event.dispatched.is_(True), Event.search_indexed.is_(True))
+    about = or_(Event.actor_id == person.id, Event.user_id == person.id)
+    return db.session.execute(delete(Event).where(done, about)).rowcount or 0
 
 
 def _empty_account(person: User) -> None:
@@ -117,6 +126,7 @@ def erase_person(admin: User, person: User, reason: str, confirmed: bool) -> dic
         if kind.erase is not None:
             counts[key] = kind.erase(person, credited_to)
     counts["mentions"] = _forget_mentions(person)
+    counts["events"] = _forget_events(person)
     db.session.execute(delete(Invitation).where(Invitation.email == person.email))
     _empty_account(person)
     db.session.flush()

@@ -50,7 +50,8 @@ def placeholder_ids() -> list[int]:
     return list(db.session.scalars(select(User.id).where(User.email.in_(emails))))
 
 
-def _forget_notifications(column: str, ids: list[int]) -> None:
+def forget_notifications(column: str, ids: list[int]) -> None:
+    """Delete notifications whose data names one of these ids under `column` (post_id, reply_id ...)."""
     # Notifications quote the item ("… replied: “excerpt”") and link to it.
     db.session.execute(
         delete(Notification)
@@ -76,7 +77,7 @@ def purge_posts(post_ids: list[int]) -> int:
     reply_ids = list(db.session.scalars(select(Reply.id).where(Reply.post_id.in_(ids))))
     for hook in purge_hooks():
         hook(ids, reply_ids)
-    _forget_notifications("post_id", ids)
+    forget_notifications("post_id", ids)
     _forget_confirmations("post", ids)
     if reply_ids:
         _forget_confirmations("reply", reply_ids)
@@ -99,7 +100,7 @@ def purge_replies(reply_ids: list[int]) -> int:
     ids = [row.id for row in rows]
     for hook in purge_hooks():
         hook([], ids)
-    _forget_notifications("reply_id", ids)
+    forget_notifications("reply_id", ids)
     _forget_confirmations("reply", ids)
     db.session.execute(delete(Reply).where(Reply.id.in_(ids)).execution_options(synchronize_session=False))
     counts = recount_replies({row.post_id for row in rows})

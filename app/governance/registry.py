@@ -32,7 +32,9 @@ class RetentionKind:
     keeps it). `where` narrows the rows (removed posts only, say). `remove(ids)` and `anonymise(ids)`
     return how many rows changed; without `remove` the rows are deleted by id, without `anonymise`
     the kind can only be removed. `held_also(holds)` is another reason a row is held (a post whose
-    replies are under a hold, since removing the post removes them).
+    replies are under a hold, since removing the post removes them). `identity` names the columns
+    that pick out one row when the table has no `id` (a receipt is its update and person): remove
+    and anonymise then get tuples of those values.
     """
 
     key: str
@@ -48,6 +50,12 @@ class RetentionKind:
     anonymise: Callable[[list[int]], int] | None = None
     anonymised: Callable[[], Any] | None = None
     held_also: Callable[[list], Any] | None = None
+    identity: tuple = ()
+
+    @property
+    def key_columns(self) -> tuple:
+        """The columns that pick out one row: `identity`, or the model's id."""
+        return self.identity or (self.model.id,)
 
     @property
     def actions(self) -> tuple[str, ...]:

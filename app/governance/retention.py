@@ -8,7 +8,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, delete, func, not_, or_, select
+from sqlalchemy import Select, delete, func, not_, or_, select, tuple_
 
 from app import audit
 from app.errors import PermissionDenied, ValidationError
@@ -131,7 +131,7 @@ def due(kind: RetentionKind, rule: RetentionRule, now: datetime, holds: list[Leg
     if rule.keep_amount is None:
         return None
     cut = cutoff(now, rule.keep_amount, rule.keep_unit)
-    stmt = select(kind.model.id).where(kind.timestamp < cut)
+    stmt = select(*kind.key_columns).where(kind.timestamp < cut)
     if kind.where is not None:
         stmt = stmt.where(kind.where)
     if rule.action == "anonymise" and kind.anonymised is not None:
@@ -153,17 +153,21 @@ def count_due(item: Due) -> tuple[int, int]:
 
 def apply_batch(item: Due, size: int) -> int:
     """Remove or anonymise up to `size` rows that are due (flushes; the caller commits)."""
-    ids = list(db.session.scalars(item.stmt.where(not_(item.held)).order_by(item.kind.model.id).limit(size)))
-    if not ids:
-        return 0
     kind = item.kind
+    columns = kind.key_columns
+    rows = db.session.execute(item.stmt.where(not_(item.held)).order_by(*columns).limit(size)).all()
+    if not rows:
+        return 0
+    ids = [row[0] for row in rows] if len(columns) == 1 else [tuple(row) for row in rows]
     if item.rule.action == "anonymise" and kind.anonymise is not None:
         kind.anonymise(ids)
     elif kind.remove is not None:
         kind.remove(ids)
     else:
         db.session.execute(
-            delete(kind.model).where(kind.model.id.in_(ids)).execution_options(synchronize_session=False)
+            delete(kind.model)
+            .where(tuple_(*columns).in_(ids) if len(columns) > 1 else columns[0].in_(ids))
+            .execution_options(synchronize_session=False)
         )
     db.session.flush()
     return len(ids)

@@ -18,6 +18,7 @@ from app.forms import MAX_ID, clean_text, parse_id, strip_control
 from app.models import Question, QuestionVote, User, utcnow
 from app.notifications.services import notify, notify_many, register_kinds
 from app.permissions import has_role, is_admin
+from app.posts import screening
 from app.posts.rendering import render_body
 from app.sanitize import plain_text
 
@@ -55,8 +56,15 @@ def _text(body: str, field: str, limit: int, empty: str) -> str:
     return body
 
 
-def ask(asker: User, leader_id: int | str | None, body: str, anonymous: bool = False) -> Question:
-    """Ask a leader a question; the leader is notified (by nobody in particular, if anonymous)."""
+def ask(
+    asker: User,
+    leader_id: int | str | None,
+    body: str,
+    anonymous: bool = False,
+    confirm_sensitive: bool = False,
+) -> Question:
+    """Ask a leader a question; the leader is notified (by nobody in particular, if anonymous). The
+    sensitive-content warning asks the asker to edit or confirm first (NeedsConfirmation)."""
     errors: dict[str, str] = {}
     wanted = parse_id(leader_id) if leader_id not in (None, "") else None
     leader = db.session.get(User, wanted) if wanted else None
@@ -70,6 +78,7 @@ def ask(asker: User, leader_id: int | str | None, body: str, anonymous: bool = F
         errors |= exc.fields
     if errors:
         raise ValidationError(errors)
+    findings = screening.check_sensitive(asker, {"body": body}, confirm_sensitive)
     rendered, _ = render_body(body)
     question = Question(
         leader_id=leader.id,
@@ -81,6 +90,7 @@ def ask(asker: User, leader_id: int | str | None, body: str, anonymous: bool = F
     )
     db.session.add(question)
     db.session.flush()
+    screening.sensitive_confirmed(asker, "question", question.id, findings)
     shown_as = None if question.anonymous else asker
     notify(leader, "question_asked", actor=shown_as, question_id=question.id, excerpt=plain_text(body, 140))
     events.record("question_asked", actor=shown_as, question_id=question.id, leader_id=leader.id)

@@ -14,7 +14,7 @@ from app.models import Community
 from app.objectives.services import parse_choice
 from app.people.services import unit_choices
 from app.permissions import access, can_manage_update, can_publish_updates, has_role, listed_communities
-from app.posts.views import fetch_wants_fragment, render_card, safe_back
+from app.posts.views import confirmed_sensitive, fetch_wants_fragment, render_card, safe_back, split_refusal
 
 PAGE_SIZE = 20
 
@@ -50,6 +50,7 @@ def new_update():
     if not can_publish_updates(current_user):
         abort(403)
     errors: dict[str, str] = {}
+    findings: list = []
     if request.method == "POST":
         form = request.form
         try:
@@ -63,17 +64,20 @@ def new_update():
                 community_ids=form.getlist("community_ids"),
                 unit_ids=form.getlist("unit_ids"),
                 ack_required=form.get("ack_required") == "1",
+                confirm_sensitive=confirmed_sensitive(),
             )
         except ValidationError as exc:
             db.session.rollback()
-            errors = exc.fields
+            errors, findings = split_refusal(exc)
         else:
             db.session.commit()
             flash("Your update is published.", "success")
             return redirect(url_for("leadership.update_page", update_id=row.id))
     return render_template(
-        "leadership/new_update.html", **_form_context(errors, request.form if errors else {})
-    ), 422 if errors else 200
+        "leadership/new_update.html",
+        **_form_context(errors, request.form if errors or findings else {}),
+        sensitive=findings,
+    ), 422 if errors or findings else 200
 
 
 @bp.route("/leadership/updates/<int:update_id>")
@@ -132,7 +136,7 @@ def pins():
     return render_template("leadership/_pins.html", pins=updates.home_pins(current_user))
 
 
-def _ask_page(errors: dict, form, status: int = 200):
+def _ask_page(errors: dict, form, status: int = 200, findings: list | None = None):
     tab = request.args.get("tab", "top")
     if tab not in questions.TABS:
         tab = "top"
@@ -158,6 +162,7 @@ def _ask_page(errors: dict, form, status: int = 200):
         can_see_asker=questions.can_see_asker,
         errors=errors,
         form=form,
+        sensitive=findings or [],
     ), status
 
 
@@ -172,10 +177,12 @@ def ask():
                 request.form.get("leader_id"),
                 request.form.get("body", ""),
                 anonymous=request.form.get("anonymous") == "1",
+                confirm_sensitive=confirmed_sensitive(),
             )
         except ValidationError as exc:
             db.session.rollback()
-            return _ask_page(exc.fields, request.form, 422)
+            errors, findings = split_refusal(exc)
+            return _ask_page(errors, request.form, 422, findings)
         db.session.commit()
         flash(
             f"Your question is with {question.leader.name}. You'll be notified when they answer.", "success"

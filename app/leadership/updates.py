@@ -28,6 +28,7 @@ from app.notifications.services import notify_many, register_kinds
 from app.objectives.services import chosen_objective
 from app.permissions import can_manage_update, can_publish_updates, can_see_community, can_see_update
 from app.permissions.updates import addressed_clause, audience_clause, recipients
+from app.posts import screening
 from app.posts.rendering import check_body, render_body, set_post_topics
 from app.posts.services import follow_thread, notify_mentions
 from app.sanitize import plain_text
@@ -101,6 +102,7 @@ def publish_update(
     community_ids: list | None = None,
     unit_ids: list | None = None,
     ack_required: bool = False,
+    confirm_sensitive: bool = False,
 ) -> Update:
     """Publish a vision update to everyone or to chosen communities and units (Post kind "update")."""
     if not can_publish_updates(actor):
@@ -124,6 +126,7 @@ def publish_update(
         errors |= exc.fields
     if errors:
         raise ValidationError(errors)
+    findings = screening.check_sensitive(actor, {"title": title, "body": body}, confirm_sensitive)
     rendered, mentioned = render_body(body)
     place = all_staff()
     post = Post(
@@ -137,6 +140,7 @@ def publish_update(
     )
     db.session.add(post)
     db.session.flush()
+    screening.sensitive_confirmed(actor, "post", post.id, findings)
     row = Update(
         post_id=post.id,
         title=title,

@@ -23,12 +23,13 @@ from app.media import delete_after_commit
 from app.models import (
     CalendarToken,
     LearningSession,
-    QuestionVote,
+    SensitiveConfirmation,
     SessionFeedback,
     SessionHost,
     SessionHostGrant,
     SessionMaterial,
     SessionQuestion,
+    SessionQuestionVote,
     SessionRsvp,
     User,
 )
@@ -42,11 +43,17 @@ def _forget_files(materials) -> None:
 
 @register_purge_hook
 def forget_material_files(post_ids: list[int], reply_ids: list[int]) -> None:
-    """A purged session post takes its session and materials (foreign keys cascade); the files go too."""
+    """A purged session post takes its session and materials (foreign keys cascade); the files and
+    the sensitive-content confirmations about the session go too."""
     if post_ids:
         sessions = select(LearningSession.id).where(LearningSession.post_id.in_(post_ids))
         _forget_files(
             db.session.scalars(select(SessionMaterial).where(SessionMaterial.session_id.in_(sessions)))
+        )
+        db.session.execute(
+            delete(SensitiveConfirmation).where(
+                SensitiveConfirmation.item_type == "session", SensitiveConfirmation.item_id.in_(sessions)
+            )
         )
 
 
@@ -91,7 +98,7 @@ def _activity(user: User) -> list[dict]:
     rsvps = db.session.scalars(select(SessionRsvp).where(SessionRsvp.user_id == user.id))
     feedback = db.session.scalars(select(SessionFeedback).where(SessionFeedback.user_id == user.id))
     questions = db.session.scalars(select(SessionQuestion).where(SessionQuestion.author_id == user.id))
-    votes = db.session.scalars(select(QuestionVote).where(QuestionVote.user_id == user.id))
+    votes = db.session.scalars(select(SessionQuestionVote).where(SessionQuestionVote.user_id == user.id))
     materials = db.session.scalars(select(SessionMaterial).where(SessionMaterial.added_by_id == user.id))
     token = db.session.get(CalendarToken, user.id)
     grant = db.session.get(SessionHostGrant, user.id)
@@ -131,7 +138,9 @@ def _erase(user: User, credited_to: User) -> int:
             if session.ends_at > clock.now() and not session.is_cancelled:
                 promote_waiting(session)
         changed += 1
-    for vote in list(db.session.scalars(select(QuestionVote).where(QuestionVote.user_id == user.id))):
+    for vote in list(
+        db.session.scalars(select(SessionQuestionVote).where(SessionQuestionVote.user_id == user.id))
+    ):
         db.session.execute(
             update(SessionQuestion)
             .where(SessionQuestion.id == vote.question_id, SessionQuestion.vote_count > 0)

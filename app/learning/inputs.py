@@ -34,6 +34,7 @@ def from_form(form, organiser: User) -> SessionInput:
         description=strip_control(form.get("description") or "").strip(),
         place=clean_text(form.get("place")),
         video_url=clean_text(form.get("video_url")),
+        confirm_sensitive=form.get("confirm_sensitive") == "1",
     )
     try:
         day = clock.parse_date(form.get("date"), "date")
@@ -81,6 +82,7 @@ def from_json(data: dict) -> SessionInput:
         description=strip_control(text("description")).strip(),
         place=clean_text(text("place")),
         video_url=clean_text(text("video_url")),
+        confirm_sensitive=data.get("confirm_sensitive") is True,
     )
     for name in ("starts_at", "ends_at"):
         if data.get(name) is None:

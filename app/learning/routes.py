@@ -20,7 +20,7 @@ from app.learning import (
 )
 from app.models import Objective
 from app.permissions import access, can_grant_session_hosts, can_manage_session, can_schedule_sessions
-from app.posts.views import fetch_wants_fragment, writable_communities
+from app.posts.views import fetch_wants_fragment, split_refusal, writable_communities
 
 bp.app_template_filter("session_when")(views.when_text)
 bp.app_template_filter("session_short_when")(views.short_when)
@@ -89,9 +89,9 @@ def create():
         session = services.schedule_session(current_user, inputs.from_form(request.form, current_user))
     except ValidationError as exc:
         db.session.rollback()
-        return render_template(
-            "learning/form.html", **_form_context(request.form, inputs.form_errors(exc.fields))
-        ), 422
+        errors, findings = split_refusal(exc)
+        context = _form_context(request.form, inputs.form_errors(errors))
+        return render_template("learning/form.html", **context, sensitive=findings), 422
     db.session.commit()
     flash("Session scheduled and announced.", "success")
     return redirect(url_for("learning.show", session_id=session.id))
@@ -119,9 +119,10 @@ def edit(session_id: int):
         services.update_session(current_user, session, data)
     except ValidationError as exc:
         db.session.rollback()
-        return render_template(
-            "learning/form.html", **_form_context(request.form, inputs.form_errors(exc.fields), session)
-        ), 422
+        errors, findings = split_refusal(exc)
+        session = services.get_session(current_user, session_id)
+        context = _form_context(request.form, inputs.form_errors(errors), session)
+        return render_template("learning/form.html", **context, sensitive=findings), 422
     db.session.commit()
     flash("Session updated.", "success")
     return redirect(url_for("learning.show", session_id=session.id))

@@ -28,6 +28,7 @@ from app.permissions import (
     can_see_content,
     can_see_session,
 )
+from app.posts import screening
 from app.posts.rendering import MAX_BODY, render_body
 from app.posts.services import create_post, get_community_by_id
 
@@ -60,6 +61,8 @@ class SessionInput:
     host_ids: list[int] | None = None
     objective_id: int | None = None
     errors: dict[str, str] = field(default_factory=dict)
+    # The host saw the sensitive-content warning and publishes anyway (recorded).
+    confirm_sensitive: bool = False
 
 
 def check_http_url(url: str, field_name: str) -> dict[str, str]:
@@ -162,7 +165,10 @@ def schedule_session(organiser: User, data: SessionInput) -> LearningSession:
         errors["ends_at"] = "Choose when it ends."
     if errors:
         raise ValidationError(errors)
-    post = create_post(organiser, data.description, community)
+    texts = {"title": data.title, "description": data.description}
+    findings = screening.check_sensitive(organiser, texts, data.confirm_sensitive)
+    # Confirmed above (as "description", the form's name for it): the post records its own body's.
+    post = create_post(organiser, data.description, community, confirm_sensitive=True)
     post.kind = "session"
     post.objective_id = data.objective_id or community.default_objective_id
     session = LearningSession(
@@ -181,6 +187,9 @@ def schedule_session(organiser: User, data: SessionInput) -> LearningSession:
     db.session.add_all(SessionHost(session_id=session.id, user_id=h.id) for h in hosts)
     db.session.flush()
     db.session.expire(session, ["hosts"])
+    screening.sensitive_confirmed(
+        organiser, "session", session.id, [f for f in findings if f.field == "title"]
+    )
     notify_many(
         [h.id for h in hosts],
         "session_hosting",
@@ -231,6 +240,13 @@ def update_session(actor: User, session: LearningSession, data: SessionInput) ->
     hosts = _hosts(data, session.community, actor, errors) if data.host_ids is not None else None
     if errors:
         raise ValidationError(errors)
+    # Only what changed is checked again: an unchanged description was confirmed when it was written.
+    texts = {"title": data.title, "description": data.description}
+    before = {"title": session.title, "description": session.post.body_source}
+    findings = screening.check_sensitive(
+        actor, {k: v for k, v in texts.items() if v != before[k]}, data.confirm_sensitive
+    )
+    screening.sensitive_confirmed(actor, "session", session.id, findings)
     moved = (data.starts_at, data.ends_at, data.place, data.video_url) != (
         session.starts_at,
         session.ends_at,

@@ -11,6 +11,7 @@ from app.models import Proposal, Unit
 from app.permissions import access
 from app.permissions.proposals import can_edit_proposal
 from app.posts.services import get_post
+from app.posts.views import split_refusal
 from app.proposals import bp, export, queries, services
 from app.proposals import webhooks as _webhooks  # noqa: F401 - importing registers its job task
 from app.proposals import weekly as _weekly  # noqa: F401 - importing registers its job task
@@ -75,7 +76,10 @@ def create():
     try:
         proposal = services.create_proposal(current_user, proposal_input(request.form), source_id)
     except ValidationError as exc:
-        return render_template("proposals/new.html", **form_context(exc.fields, request.form, source)), 422
+        db.session.rollback()
+        errors, findings = split_refusal(exc)
+        context = form_context(errors, request.form, source)
+        return render_template("proposals/new.html", **context, sensitive=findings), 422
     db.session.commit()
     flash("Proposed. Colleagues can now endorse it, suggest edits and discuss it.", "success")
     return redirect(url_for("proposals.show", proposal_id=proposal.id))
@@ -96,19 +100,22 @@ def edit(proposal_id: int):
     if not can_edit_proposal(current_user, proposal):
         abort(403)
     errors: dict[str, str] = {}
+    findings: list = []
     if request.method == "POST":
         try:
             services.edit_proposal(current_user, proposal, proposal_input(request.form))
         except ValidationError as exc:
-            errors = exc.fields
+            db.session.rollback()
+            proposal = services.get_proposal(current_user, proposal_id)
+            errors, findings = split_refusal(exc)
         else:
             db.session.commit()
             flash("Saved as a new version.", "success")
             return redirect(url_for("proposals.show", proposal_id=proposal.id))
     form = request.form if request.method == "POST" else _form_values(proposal)
-    return render_template("proposals/edit.html", **form_context(errors, form, proposal=proposal)), (
-        422 if errors else 200
-    )
+    return render_template(
+        "proposals/edit.html", **form_context(errors, form, proposal=proposal), sensitive=findings
+    ), (422 if errors or findings else 200)
 
 
 def _form_values(proposal) -> dict:

@@ -11,6 +11,7 @@ from app.forms import clean_text, strip_control
 from app.models import Community, Objective, Post, Proposal, ProposalChannel, User, utcnow
 from app.notifications.services import notify, register_kinds
 from app.permissions.proposals import can_edit_proposal, can_see_proposal
+from app.posts import screening
 from app.posts.rendering import render_body, set_post_topics
 from app.posts.services import can_write_in, create_post, get_post
 from app.proposals import counting
@@ -53,6 +54,18 @@ class ProposalInput:
     alt_text: str = ""
     sensitive: bool = False
     community_id: int | None = None
+    # The proposer saw the sensitive-content warning and proposes anyway (recorded).
+    confirm_sensitive: bool = False
+
+
+SCREENED = ("draft", "why", "alt_text")
+
+
+def _screen(author: User, values: dict, confirmed: bool, before: Proposal | None = None) -> list:
+    """The sensitive-content warning over what goes public and the case for it (only what changed,
+    when editing: unchanged text was confirmed when it was written)."""
+    texts = {f: values[f] for f in SCREENED if before is None or getattr(before, f) != values[f]}
+    return screening.check_sensitive(author, {f: t for f, t in texts.items() if t}, confirmed)
 
 
 def active_objectives() -> list[Objective]:
@@ -194,7 +207,9 @@ def create_proposal(proposer: User, data: ProposalInput, source_post_id: int | N
         errors.update(exc.fields)
     if errors:
         raise ValidationError(errors)
-    post = create_post(proposer, values["why"], community)
+    findings = _screen(proposer, values, data.confirm_sensitive)
+    # Confirmed above (as "why", the form's name for it): the post records its own body's.
+    post = create_post(proposer, values["why"], community, confirm_sensitive=True)
     post.kind = "proposal"
     post.objective_id = values["objective"].id if values["objective"] else None
     proposal = Proposal(
@@ -214,6 +229,9 @@ def create_proposal(proposer: User, data: ProposalInput, source_post_id: int | N
     )
     db.session.add(proposal)
     add_version(proposal, proposer, "Proposed", list(DRAFT_FIELDS))
+    screening.sensitive_confirmed(
+        proposer, "proposal", proposal.id, [f for f in findings if f.field != "why"]
+    )
     if source is not None and source.author_id != proposer.id and can_see_proposal(source.author, proposal):
         notify(
             source.author_id,
@@ -251,6 +269,8 @@ def edit_proposal(actor: User, proposal: Proposal, data: ProposalInput) -> Propo
     values, errors = check(data, current=proposal)
     if errors:
         raise ValidationError(errors)
+    findings = _screen(actor, values, data.confirm_sensitive, before=proposal)
+    screening.sensitive_confirmed(actor, "proposal", proposal.id, findings)
     changed = []
     updates = {
         "channel": values["channel"],

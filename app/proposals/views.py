@@ -62,6 +62,7 @@ def proposal_input(form) -> ProposalInput:
         alt_text=form.get("alt_text", ""),
         sensitive=form.get("sensitive") == "1",
         community_id=parse_id(form.get("community_id")),
+        confirm_sensitive=form.get("confirm_sensitive") == "1",
     )
 
 

@@ -124,3 +124,117 @@ def open_zip(data: bytes) -> zipfile.ZipFile:
 def zip_json(archive: zipfile.ZipFile, name: str) -> dict:
     """One JSON file of an export."""
     return json.loads(archive.read(name).decode("utf-8"))
+
+
+# Erasure keeps these on purpose: the audit log (who did what, for accountability; its own retention
+# period anonymises it) and undelivered entries of the event log (checked separately).
+KEPT = ("events", "audit_entries")
+
+
+def rows_pointing_at(user_id: int, *tables: str) -> dict[str, int]:
+    """Rows of these tables (every table but KEPT, if none named) whose foreign keys to users name the
+    person."""
+    from sqlalchemy import func, select
+
+    from app.models import Base
+
+    found = {}
+    for table in Base.metadata.sorted_tables:
+        if (
+            table.name == "users"
+            or (tables and table.name not in tables)
+            or (not tables and table.name in KEPT)
+        ):
+            continue
+        for column in table.columns:
+            if any(fk.column.table.name == "users" for fk in column.foreign_keys):
+                n = db.session.scalar(select(func.count()).select_from(table).where(column == user_id))
+                if n:
+                    found[f"{table.name}.{column.name}"] = n
+    return found
+
+
+def text_mentions(needle: str, *tables: str) -> list[str]:
+    """Table.column pairs in these tables whose text or JSON holds `needle` (a name, an email)."""
+    from sqlalchemy import JSON, String, Text, cast, func, select
+
+    from app.models import Base
+
+    found = []
+    for table in Base.metadata.sorted_tables:
+        if table.name not in tables:
+            continue
+        for column in table.columns:
+            if isinstance(column.type, String | Text | JSON):
+                text = cast(column, Text) if isinstance(column.type, JSON) else column
+                where = func.lower(text).contains(needle.lower())
+                if db.session.scalar(select(func.count()).select_from(table).where(where)):
+                    found.append(f"{table.name}.{column.name}")
+    return found
+
+
+def foreign_key_problems() -> list:
+    """SQLite's own check that every foreign key names a row that exists (PostgreSQL enforces it)."""
+    from sqlalchemy import text
+
+    if db.session.get_bind().dialect.name != "sqlite":
+        return []
+    return list(db.session.execute(text("PRAGMA foreign_key_check")).all())
+
+
+def subject_access(app, client, person) -> zipfile.ZipFile:
+    """The person downloads their own data from the account page; the zip, opened."""
+    from sqlalchemy import select
+
+    from app.models import DataExport
+
+    with client.session_transaction() as session:
+        session["_user_id"] = person.get_id()
+        session["_fresh"] = True
+    assert client.post("/account/data").status_code == 302
+    with app.app_context():
+        export_id = db.session.scalar(
+            select(DataExport.id)
+            .where(DataExport.requested_by_id == person.id)
+            .order_by(DataExport.id.desc())
+        )
+    response = client.get(f"/account/data/{export_id}/download")
+    try:
+        assert response.status_code == 200
+        return open_zip(response.get_data())
+    finally:
+        response.close()
+
+
+def disclosure(app, admin, community_id: int, days: int = 7) -> zipfile.ZipFile:
+    """An admin's disclosure export of a community over the last `days` days (built at once), opened."""
+    from app.governance import exports
+
+    today = utcnow().date()
+    with app.app_context():
+        export = exports.request_disclosure(
+            db.session.get(User, admin.id),
+            community_id,
+            (today - timedelta(days=days)).isoformat(),
+            today.isoformat(),
+            "FOI/TEST/1",
+        )
+        db.session.commit()
+        return open_zip(exports.path_of(export).read_bytes())
+
+
+def csv_rows(archive: zipfile.ZipFile, name: str) -> list[dict]:
+    """One CSV of a disclosure export, read back as dicts (columns checked by the caller)."""
+    import csv
+
+    return list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
+
+
+def erase(app, admin, person, reason="ER-TEST") -> dict:
+    """Carry out an erasure request through the service and commit; the counts."""
+    from app.governance.erasure import erase_person
+
+    with app.app_context():
+        counts = erase_person(db.session.get(User, admin.id), db.session.get(User, person.id), reason, True)
+        db.session.commit()
+        return counts
