@@ -66,6 +66,7 @@ def test_an_erased_person_leaves_no_trace_in_search(app, ctx, admin, comms, lead
     assert found(member, "quarrie", "people") == [("person", person.id)]
     assert found(member, "quarrie", "sessions") == [("session", session_id)]  # hosts' names are indexed
     assert found(member, f"from:@{handle} range", "posts") == [("post", post.id)]
+    assert found(member, f"from:@{handle} second", "questions") == [("question", question.id)]
     db.session.rollback()
     erase_person(fresh(admin), db.session.get(User, person.id), "SAR-2026-001", confirmed=True)
     db.session.commit()
@@ -74,6 +75,7 @@ def test_an_erased_person_leaves_no_trace_in_search(app, ctx, admin, comms, lead
         assert search(fresh(member), "quarrie", tab).total == 0, tab
         assert search(fresh(member), "firearms instructor", tab).total == 0, tab
     assert found(member, f"from:@{handle} range", "posts") == []
+    assert found(member, f"from:@{handle} second", "questions") == []  # the question was re-indexed
     # Their content stays (credited to "Former member (erased)"), and the index says so too.
     [hit] = search(fresh(member), "booking", "posts").hits
     assert hit.item.author.name.startswith("Former member")

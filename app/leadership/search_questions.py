@@ -16,7 +16,7 @@ from app.search.content import plain_words, short_title
 from app.search.registry import Doc, Result, SearchType, events_named, register_type
 
 # Ask leadership's events; "question_created"/"question_updated" are a session Q&A's, not these.
-_QUESTION_EVENTS = ("question_asked", "question_answered", "question_removed")
+_QUESTION_EVENTS = ("question_asked", "question_answered", "question_removed", "question_anonymised")
 
 
 def _visible():
