@@ -53,6 +53,9 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
         app.config["SECRET_KEY"] = local_secret_key(INSTANCE)
     if not app.config["SECRET_KEY"]:
         raise RuntimeError("SECRET_KEY must be set (see README: Configuration)")
+    from app.search.backend import check_setting
+
+    check_setting(app.config)
 
     from app.forms import IdConverter
     from app.realtime.queue import queue_options

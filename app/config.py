@@ -34,6 +34,9 @@ class Config:
     SOCKETIO_QUEUE_CHECK_SECONDS = float(os.environ.get("SOCKETIO_QUEUE_CHECK_SECONDS", "1"))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Explicit: Flask-Limiter otherwise takes its singleton's current `enabled` (tests switch it off
+    # between apps), and an app created while it is off never gets a storage.
+    RATELIMIT_ENABLED = True
     # Redis down must not take pages down: count in memory meanwhile, and never fail a request on it.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True

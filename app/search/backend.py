@@ -19,18 +19,24 @@ from app.search.searching import Criteria, Hits
 BACKENDS = ("whoosh", "postgres")
 
 
-def init_backend(app: Flask):
-    """The app's search state for its SEARCH_BACKEND; a clear error for a setting that can't work."""
-    name = app.config.get("SEARCH_BACKEND", "whoosh")
+def check_setting(config) -> str:
+    """The SEARCH_BACKEND setting, or a clear error for one that can't work (create_app calls this
+    before any extension is set up, so a refused app leaves no half-configured singletons behind)."""
+    name = config.get("SEARCH_BACKEND", "whoosh")
     if name not in BACKENDS:
         raise RuntimeError(f"SEARCH_BACKEND must be one of {', '.join(BACKENDS)} (it is {name!r}).")
-    if name == "whoosh":
-        return init_index(app)
-    if not app.config["DATABASE_URL"].startswith("postgresql"):
+    if name == "postgres" and not config["DATABASE_URL"].startswith("postgresql"):
         raise RuntimeError(
             "SEARCH_BACKEND=postgres needs a PostgreSQL DATABASE_URL (postgresql+psycopg://...); "
             "with SQLite use SEARCH_BACKEND=whoosh."
         )
+    return name
+
+
+def init_backend(app: Flask):
+    """The app's search state for its SEARCH_BACKEND."""
+    if check_setting(app.config) == "whoosh":
+        return init_index(app)
     state = PgSearchIndex(app)
     app.extensions["search"] = state
     return state
