@@ -8,6 +8,7 @@ from app.auth.services import create_user, hash_password
 from app.communities.services import all_staff, create_community
 from app.demo_content import seed_conversations
 from app.demo_curation import seed_curation
+from app.digest.preferences import save_preferences
 from app.errors import ValidationError
 from app.extensions import db
 from app.leadership.demo import seed_leadership
@@ -308,6 +309,11 @@ def seed_demo(only_if_empty: bool) -> dict | None:
     seed_proposals(people, communities)
     seed_curation(people, communities)
     seed_leadership(people, communities)
+    for (
+        key,
+        _,
+    ) in LOGINS:  # the demo logins get the weekly digest, so `flask digest send` has something to send
+        save_preferences(people[key], "weekly", [])
     return {
         "password": DEMO_PASSWORD,
         "logins": [(people[key].email, label) for key, label in LOGINS],

@@ -110,3 +110,13 @@ def test_the_demo_has_curated_links_and_sessions_with_figures_on_the_dashboard(a
     assert "Courier fraud is back" in page and "Curated links by curator" in page
     assert "Spotting scams before our residents fall for them" in page and "Average rating" in page
     assert "Links seen by under" not in page  # every demo link goes to a community big enough to show
+
+
+def test_the_demo_logins_get_a_weekly_digest_with_something_in_it(app, runner):
+    from app.digest.send import send_digests
+
+    runner.invoke(args=["demo", "seed"])
+    with app.app_context():
+        report = send_digests("weekly", dry_run=True)
+        assert report.would_send and not report.failed
+        assert all(digest.user.email.endswith("@northshire.police.uk") for digest in report.would_send)
