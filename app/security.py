@@ -4,7 +4,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, request
 
 CSP = "; ".join(
     [
@@ -32,7 +32,9 @@ def init_security_headers(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if app.config.get("SESSION_COOKIE_SECURE"):
+        # Over HTTPS (directly, or through a trusted proxy's X-Forwarded-Proto) or when cookies are
+        # HTTPS-only: a browser that saw HTTPS once never tries plain HTTP again.
+        if app.config.get("SESSION_COOKIE_SECURE") or request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
 
