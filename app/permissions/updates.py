@@ -111,6 +111,12 @@ def hidden_update_posts(user: User) -> Select:
     return select(Update.post_id).where(not_(audience_clause(user)))
 
 
+def audience_limited_update_posts() -> Select:
+    """Ids of update posts not addressed to everyone. Search leaves them out of its index: the index
+    scopes by community, and these sit in All staff, so their words and counts would reach everyone."""
+    return select(Update.post_id).where(Update.everyone.is_(False))
+
+
 def post_visibility_clause(user: User) -> ColumnElement[bool]:
     """SQL over Post for lists and feeds: every post except updates outside the person's audience."""
     if is_admin(user):

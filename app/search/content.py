@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.models import Event, Post, PostTopic, Reply, Topic, User
 from app.permissions import searchable_posts, searchable_replies
+from app.permissions.updates import audience_limited_update_posts
 from app.sanitize import TOPIC_RE
 from app.search.registry import Doc, Result, SearchType, claimed_post_kinds, events_named, register_type
 
@@ -29,7 +30,14 @@ def _title(source: str, limit: int = 90) -> str:
 
 
 def _post_kinds_excluded():
-    return Post.kind.not_in(sorted(claimed_post_kinds()) or ["-"])
+    # Updates for chosen audiences stay out of the index altogether (the index scopes by community).
+    return Post.kind.not_in(sorted(claimed_post_kinds()) or ["-"]) & Post.id.not_in(
+        audience_limited_update_posts()
+    )
+
+
+def _not_limited():
+    return Post.id.not_in(audience_limited_update_posts())
 
 
 def post_documents(ids: Sequence[int]) -> dict[int, Doc]:
@@ -94,7 +102,7 @@ def reply_documents(ids: Sequence[int]) -> dict[int, Doc]:
     rows = db.session.execute(
         select(Reply.id, Reply.body_source, Reply.author_id, Reply.created_at, Post.community_id)
         .join(Post, Post.id == Reply.post_id)
-        .where(Reply.id.in_(ids), Reply.status == "visible", Post.status == "visible")
+        .where(Reply.id.in_(ids), Reply.status == "visible", Post.status == "visible", _not_limited())
     ).all()
     return {
         r.id: Doc(
@@ -114,7 +122,7 @@ def indexable_reply_ids():
     return (
         select(Reply.id)
         .join(Post, Post.id == Reply.post_id)
-        .where(Reply.status == "visible", Post.status == "visible")
+        .where(Reply.status == "visible", Post.status == "visible", _not_limited())
         .order_by(Reply.id)
     )
 

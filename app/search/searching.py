@@ -136,7 +136,9 @@ def restrictions(
         hidden = present - allowed
         hidden_size = sum(reader.doc_frequency("community", c) for c in hidden)
         allowed_size = sum(reader.doc_frequency("community", c) for c in allowed & present)
-        if hidden and len(scoped) == len(types) and allowed_size < hidden_size:
+        # Never an empty "only these" set: Whoosh reads an empty filter as no filter at all, which
+        # counted (and suggested from) every community's posts for someone who may read none of them.
+        if hidden and len(scoped) == len(types) and 0 < allowed_size < hidden_size:
             # Everything in the tab is scoped, so "only these communities" is exact and smaller.
             keywords["filter"] = set().union(
                 *(_term_docs(searcher, "community", c) for c in allowed & present)
