@@ -4,9 +4,8 @@ from datetime import timedelta
 
 from flask import current_app, render_template
 
-from app.models import utcnow
-
 from app.main import bp
+from app.models import utcnow
 from app.permissions import access
 
 
