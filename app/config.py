@@ -53,6 +53,8 @@ class Config:
     ALLOWED_EMAIL_DOMAINS = _env_list("ALLOWED_EMAIL_DOMAINS")
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     ORG_NAME = os.environ.get("ORG_NAME", "Rollcall")
+    # Where to report a vulnerability (served in /.well-known/security.txt, RFC 9116): mailto: or https:.
+    SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "mailto:security@localhost").strip()
     # Named in the privacy notice: who to ask about personal data, and how.
     DPO_CONTACT = os.environ.get("DPO_CONTACT", "your organisation's Data Protection Officer")
     # The organisation's time zone: session times are stored in UTC and shown (and typed) in this zone.

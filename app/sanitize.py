@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml as escape_html
 from markdown_it.rules_inline import StateInline
 
-RENDER_VERSION = 1
+RENDER_VERSION = 2  # 2: no generic lang/title attributes (nh3 kept them on every tag)
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "code", "pre", "a", "s"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}, "ol": {"start"}}  # class is governed by ALLOWED_CLASSES
@@ -103,7 +103,8 @@ def clean(html: str) -> str:
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
+        # "*": nh3 otherwise keeps ammonia's generic attributes (lang, title) on every tag.
+        attributes={"*": set(), **ALLOWED_ATTRIBUTES},
         allowed_classes=ALLOWED_CLASSES,
         url_schemes=URL_SCHEMES,
         link_rel="nofollow noopener noreferrer",

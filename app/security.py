@@ -3,8 +3,9 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, request
 
 CSP = "; ".join(
     [
@@ -32,7 +33,9 @@ def init_security_headers(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if app.config.get("SESSION_COOKIE_SECURE"):
+        # Over HTTPS (directly, or through a trusted proxy's X-Forwarded-Proto) or when cookies are
+        # HTTPS-only: a browser that saw HTTPS once never tries plain HTTP again.
+        if app.config.get("SESSION_COOKIE_SECURE") or request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
 
@@ -53,3 +56,17 @@ def local_secret_key(instance: Path) -> str:
             with os.fdopen(fd, "w") as out:
                 out.write(secrets.token_urlsafe(48))
     return path.read_text().strip()
+
+
+def local_path(target: str | None) -> str | None:
+    """The target if it is a path on this site, else None: the one check for every `next=` and back link.
+
+    Browsers read "\\" as "/" and drop tabs and newlines, so "/\\evil.example" and "/\t/evil.example"
+    mean "//evil.example" (another site) to them although they start with a single slash.
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target

@@ -19,6 +19,7 @@ PUBLIC_ENDPOINTS = {
     "main.healthz",
     "main.privacy",
     "main.accessibility",
+    "main.security_txt",  # RFC 9116: how to report a vulnerability
     "learning.calendar_feed",  # a calendar program polls it with the secret in the URL, no cookies
     "identity.start",  # single sign-on: to the provider and back (404 unless configured)
     "identity.callback",

@@ -4,6 +4,7 @@ from flask import current_app
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
+from app import audit
 from app.admin.services import pending_invitations, require_admin
 from app.auth.services import invite, normalise_email
 from app.errors import NotFound, ValidationError
@@ -91,7 +92,9 @@ def send_invitation(
         errors["email"] = "This address already has an invitation waiting. Resend it from the list below."
     if errors:
         raise ValidationError(errors)
-    return invite(admin, email, name, role, unit)
+    invitation = invite(admin, email, name, role, unit)
+    audit.record(admin, "invitation.sent", "invitation", invitation.id, email=email, role=role)
+    return invitation
 
 
 def revoke_invitation(admin: User, invitation: Invitation) -> None:
@@ -107,6 +110,7 @@ def revoke_invitation(admin: User, invitation: Invitation) -> None:
     if invitation.revoked_at is None:
         invitation.revoked_at = utcnow()
         db.session.flush()
+        audit.record(admin, "invitation.revoked", "invitation", invitation.id, email=invitation.email)
 
 
 def resend_invitation(admin: User, invitation: Invitation) -> Invitation:
@@ -118,6 +122,10 @@ def resend_invitation(admin: User, invitation: Invitation) -> Invitation:
         raise ValidationError({"invitation": "This invitation was revoked. Invite them again with the form."})
     invitation.revoked_at = utcnow()
     try:
-        return invite(admin, invitation.email, invitation.name, invitation.role, invitation.unit)
+        fresh = invite(admin, invitation.email, invitation.name, invitation.role, invitation.unit)
     except ValidationError as exc:
         raise ValidationError({"invitation": " ".join(exc.fields.values())}) from exc
+    audit.record(
+        admin, "invitation.resent", "invitation", fresh.id, email=fresh.email, replaces=invitation.id
+    )
+    return fresh

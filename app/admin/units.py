@@ -2,7 +2,7 @@
 
 from sqlalchemy import case, func, select
 
-from app import events
+from app import audit, events
 from app.admin.services import require_admin
 from app.errors import NotFound, ValidationError
 from app.extensions import db
@@ -96,6 +96,7 @@ def create_unit(admin: User, name: str, parent_id: int | str | None = None) -> U
     unit = Unit(name=name, parent=parent)
     db.session.add(unit)
     db.session.flush()
+    audit.record(admin, "unit.created", "unit", unit.id, name=name, parent_id=unit.parent_id)
     return unit
 
 
@@ -106,8 +107,17 @@ def update_unit(admin: User, unit: Unit, name: str, parent_id: int | str | None 
     errors, parent = _check(name, parent_id, unit)
     if errors:
         raise ValidationError(errors)
+    before = {"name": unit.name, "parent_id": unit.parent_id}
     unit.name, unit.parent = name, parent
     db.session.flush()
+    audit.record(
+        admin,
+        "unit.updated",
+        "unit",
+        unit.id,
+        before=before,
+        after={"name": name, "parent_id": unit.parent_id},
+    )
     events.record("unit_updated", actor=admin, unit_id=unit.id)
 
 
@@ -128,5 +138,6 @@ def delete_unit(admin: User, unit: Unit) -> None:
         )
     if db.session.scalar(select(Unit.id).where(Unit.parent_id == unit.id).limit(1)) is not None:
         raise ValidationError({"unit": f"{unit.name} has sub-units. Move or delete them first."})
+    audit.record(admin, "unit.deleted", "unit", unit.id, name=unit.name)
     db.session.delete(unit)
     db.session.flush()

@@ -1,7 +1,5 @@
 """Thin views for signing in and out, invitations, registration and password reset."""
 
-from urllib.parse import urlsplit
-
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
@@ -11,6 +9,7 @@ from app.extensions import db, limiter, login_manager
 from app.identity.services import password_sign_in_allowed, sign_in_options, sso_only
 from app.models import User, utcnow
 from app.permissions import access
+from app.security import local_path
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in to continue."
@@ -31,9 +30,7 @@ def load_user(identity: str) -> User | None:
 
 def safe_next(target: str | None) -> str:
     """Only follow local paths after sign-in (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("main.home")
+    return local_path(target) or url_for("main.home")
 
 
 def _login_email_key() -> str:

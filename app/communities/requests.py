@@ -3,6 +3,7 @@
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import joinedload
 
+from app import audit
 from app.communities.services import (
     add_member,
     insert_once,
@@ -247,6 +248,15 @@ def set_role(actor: User, community: Community, user_id: int | str, role: str) -
         raise PermissionDenied("Only owners can make someone an owner or change an owner's role.")
     if row.role == "owner" and owners_count(community) <= 1:
         raise ValidationError({"role": "This is the only owner: make someone else an owner first."})
+    audit.record(
+        actor,
+        "community.role_changed",
+        "community",
+        community.id,
+        user_id=row.user_id,
+        before=row.role,
+        after=role,
+    )
     row.role = role
     db.session.flush()
     notify(
@@ -265,5 +275,8 @@ def remove(actor: User, community: Community, user_id: int | str) -> Membership:
         raise PermissionDenied("Only owners can remove an owner.")
     if row.role == "owner" and owners_count(community) <= 1:
         raise ValidationError({"community": "This is the only owner: make someone else an owner first."})
+    audit.record(
+        actor, "community.member_removed", "community", community.id, user_id=row.user_id, role=row.role
+    )
     remove_member(actor, row)
     return row

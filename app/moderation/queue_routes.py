@@ -10,6 +10,7 @@ from app.moderation import appeals, bp, decisions, explanations, labels, queue, 
 from app.moderation.cases import get_case
 from app.permissions import access
 from app.policy.services import current_version, get_clause
+from app.security import local_path
 
 
 @bp.route("/moderation")
@@ -162,8 +163,7 @@ def lift(restriction_id: int):
 
 def safe_next(default: str) -> str:
     """The local page named in the form's `next`, else the default."""
-    target = request.form.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") else default
+    return local_path(request.form.get("next")) or default
 
 
 @bp.route("/moderation/appeals")

@@ -13,6 +13,7 @@ from app.moderation import appeals, bp, labels, queue, reports
 from app.moderation.cases import Target, resolve_target
 from app.permissions import access, is_moderator
 from app.posts.views import safe_back
+from app.security import local_path
 
 
 def _item_url(target: Target) -> str:
@@ -61,8 +62,7 @@ def report(target_type: str, target_id: int):
 
 
 def _safe_arg(name: str, default: str) -> str:
-    target = request.args.get(name) or ""
-    return target if target.startswith("/") and not target.startswith("//") else default
+    return local_path(request.args.get(name)) or default
 
 
 @bp.route("/moderation/decisions/<int:decision_id>")

@@ -5,6 +5,7 @@ from sqlalchemy import Select, select
 
 from app.models import Community, Post, Reply, User
 from app.permissions.communities import listed_communities, visible_community_ids
+from app.permissions.updates import post_visibility_clause
 
 
 def listed_community_ids(user: User) -> Select:
@@ -13,8 +14,12 @@ def listed_community_ids(user: User) -> Select:
 
 
 def searchable_posts(user: User) -> Select[tuple[Post]]:
-    """Visible posts in communities whose content the person may read."""
-    return select(Post).where(Post.status == "visible", Post.community_id.in_(visible_community_ids(user)))
+    """Visible posts in communities whose content the person may read (updates: their audience only)."""
+    return select(Post).where(
+        Post.status == "visible",
+        Post.community_id.in_(visible_community_ids(user)),
+        post_visibility_clause(user),
+    )
 
 
 def searchable_replies(user: User) -> Select[tuple[Reply]]:
@@ -26,6 +31,7 @@ def searchable_replies(user: User) -> Select[tuple[Reply]]:
             Reply.status == "visible",
             Post.status == "visible",
             Post.community_id.in_(visible_community_ids(user)),
+            post_visibility_clause(user),
         )
     )
 

@@ -9,14 +9,14 @@ from app.forms import parse_id
 from app.models import SEVERITIES
 from app.permissions import access
 from app.policy import bp, changes, gate, guidance, services
+from app.security import local_path
 
 bp.record_once(lambda state: gate.init_app(state.app))
 EXTRA_ROWS = 2  # blank clause rows offered below the others
 
 
 def _safe_next(raw: str | None) -> str:
-    target = raw or ""
-    return target if target.startswith("/") and not target.startswith("//") else url_for("main.home")
+    return local_path(raw) or url_for("main.home")
 
 
 @bp.route("/policy")

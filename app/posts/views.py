@@ -10,6 +10,7 @@ from app.extensions import db
 from app.feeds.queries import decorate
 from app.models import Attachment, Community, Membership, Post, Reply, User
 from app.posts.screening import NeedsConfirmation
+from app.security import local_path
 
 
 def fetch_wants_fragment() -> bool:
@@ -19,8 +20,7 @@ def fetch_wants_fragment() -> bool:
 
 def safe_back(default: str) -> str:
     """The local page the form came from (`next` field), else the default."""
-    target = request.form.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") else default
+    return local_path(request.form.get("next")) or default
 
 
 def render_card(post: Post) -> str:
