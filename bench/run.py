@@ -20,7 +20,7 @@ from bench import live
 from bench.cast import Cast, prepare, sign_in
 from bench.load import Load, Result, run, tool_name
 from bench.report import Report, machine, write
-from bench.server import Server, clean_state, working_copy
+from bench.server import Server, clean_state, drop_stale_index, index_for, working_copy
 
 TARGETS = {
     "feed_p50_ms": 15.0,
@@ -216,6 +216,7 @@ def main(argv: list[str] | None = None) -> None:
     before = machine()
     clean_state(opts.state_dir)
     opts.state_dir.mkdir(parents=True, exist_ok=True)
+    drop_stale_index(opts.database_url, index_for(opts.database_url, opts.state_dir))
     work = working_copy(opts.database_url, opts.state_dir)
     cast = prepare(work, opts.clients)
     report = Report()
@@ -231,7 +232,12 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         ceiling.stop()
 
-    server = Server(work, opts.state_dir, threads=max(100, opts.clients + 60)).start()
+    server = Server(
+        work,
+        opts.state_dir,
+        threads=max(100, opts.clients + 60),
+        search_index=index_for(opts.database_url, opts.state_dir),
+    ).start()
     try:
         viewer, poster = sign_in(server.url, cast.viewer_email), sign_in(server.url, cast.poster_email)
         cursor = deep_cursor(server.url, cast.viewer_token, opts.deep_pages)
