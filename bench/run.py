@@ -17,10 +17,10 @@ from urllib.parse import quote
 import requests
 
 from bench import live
-from bench.cast import Cast, prepare, sign_in
+from bench.cast import Cast, prepare, settle, sign_in
 from bench.load import Load, Result, run, tool_name
 from bench.report import Report, machine, write
-from bench.server import Server, clean_state, drop_stale_index, index_for, working_copy
+from bench.server import Server, clean_state, drop_stale_index, index_for, mark_index, working_copy
 
 TARGETS = {
     "feed_p50_ms": 15.0,
@@ -216,7 +216,9 @@ def main(argv: list[str] | None = None) -> None:
     before = machine()
     clean_state(opts.state_dir)
     opts.state_dir.mkdir(parents=True, exist_ok=True)
-    drop_stale_index(opts.database_url, index_for(opts.database_url, opts.state_dir))
+    index = index_for(opts.database_url, opts.state_dir)
+    drop_stale_index(opts.database_url, index)
+    backfill = settle(opts.database_url)
     work = working_copy(opts.database_url, opts.state_dir)
     cast = prepare(work, opts.clients)
     report = Report()
@@ -236,8 +238,9 @@ def main(argv: list[str] | None = None) -> None:
         work,
         opts.state_dir,
         threads=max(100, opts.clients + 60),
-        search_index=index_for(opts.database_url, opts.state_dir),
+        search_index=index,
     ).start()
+    mark_index(opts.database_url, index)
     try:
         viewer, poster = sign_in(server.url, cast.viewer_email), sign_in(server.url, cast.poster_email)
         cursor = deep_cursor(server.url, cast.viewer_token, opts.deep_pages)
@@ -248,6 +251,13 @@ def main(argv: list[str] | None = None) -> None:
         _memory_rows(report, server)
     finally:
         server.stop()
+    if backfill is not None:
+        report.add(
+            "first_rollup",
+            "First insights roll-up (a year's backfill, one transaction: SQLite writers wait)",
+            f"{backfill:.0f} s",
+            seconds=backfill,
+        )
     after = machine()
     settings = {
         "database": opts.database_url,

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import redis
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from deploy.processes import Child, StackError, free_port, http_ok
@@ -55,11 +56,32 @@ def index_for(database_url: str, state: Path) -> Path:
     return Path(f"{source}.search-index") if source else state / "search-index"
 
 
+def signature(database_url: str) -> str:
+    """What the search index was built from: the newest post and reply ids and the people count."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(
+                text(
+                    "SELECT (SELECT max(id) FROM posts), (SELECT max(id) FROM replies), (SELECT count(*) FROM users)"
+                )
+            ).one()
+    finally:
+        engine.dispose()
+    return " ".join(str(v) for v in row)
+
+
 def drop_stale_index(database_url: str, index: Path) -> None:
-    """Remove the index if the benchmark database was rebuilt after it (bench.generate --force)."""
-    source, version = sqlite_path(database_url), index / ".schema-version"
-    if source is not None and version.exists() and source.stat().st_mtime > version.stat().st_mtime:
+    """Remove the index if it was built from another organisation (bench.generate --force)."""
+    source = index / ".bench-source"
+    if source.exists() and source.read_text().strip() != signature(database_url):
         shutil.rmtree(index)
+
+
+def mark_index(database_url: str, index: Path) -> None:
+    """Note what the index was built from (see drop_stale_index)."""
+    if index.exists() and not (index / ".bench-source").exists():
+        (index / ".bench-source").write_text(signature(database_url))
 
 
 def rss_kb(pid: int) -> dict[str, int]:
