@@ -85,11 +85,14 @@ def mark_index(database_url: str, index: Path) -> None:
 
 
 def rss_kb(pid: int) -> dict[str, int]:
-    """Current (VmRSS) and peak (VmHWM) resident memory of a process, in kB."""
+    """Resident memory of a process in kB: now (VmRSS = RssAnon + RssFile + shared) and peak (VmHWM).
+
+    RssFile is mapped files (Whoosh maps its index segments): page cache the kernel can reclaim.
+    """
     values = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         key, _, rest = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
+        if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
             values[key] = int(rest.split()[0])
     return values
 
