@@ -7,13 +7,15 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PROD_PORT ?= 8000
 
-.PHONY: run run-prod test test-fast test-browser soak lint audit format install install-dev migrate seed clean bench bench-data bench-search bench-dashboard
+.PHONY: run run-prod test test-fast test-browser soak lint audit format install install-dev migrate seed clean bench bench-data bench-search bench-dashboard bench-http
 
 # Benchmarks (bench/): one organisation built by bench/generate.py, shared by every benchmark.
 BENCH_DATABASE_URL ?= sqlite:///instance/bench.db
 BENCH_SCALE ?= 1
+# Seconds each HTTP figure is measured for (after a warm-up); 5 gives a quick look.
+BENCH_DURATION ?= 30
 # Each benchmark adds its target here; `make bench` runs them all on the same data.
-BENCH_TARGETS := bench-search bench-dashboard
+BENCH_TARGETS := bench-search bench-dashboard bench-http
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -70,6 +72,11 @@ bench-search: bench-data
 # The insight dashboard: p50/p95 of GET /insights and of each section (target: under 1 s).
 bench-dashboard: bench-data
 	$(BIN)/python -m bench.dashboard --database-url $(BENCH_DATABASE_URL)
+
+# Feeds, posting, live delivery, fan-out, search and memory over HTTP against the production
+# server (gunicorn), beside the ceiling; wrk when installed (apt-get install wrk), else a Python client.
+bench-http: bench-data
+	$(BIN)/python -m bench.run --database-url $(BENCH_DATABASE_URL) --duration $(BENCH_DURATION)
 
 lint: install-dev
 	$(BIN)/ruff check app tests deploy bench

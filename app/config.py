@@ -31,6 +31,8 @@ class Config:
     # still being dispatched by the process that committed them (a replay would push them twice).
     EVENT_REPLAY_GRACE_SECONDS = float(os.environ.get("EVENT_REPLAY_GRACE_SECONDS", "5"))
     # How often each server process checks that the message queue still carries its messages.
+    # How often the jobs worker's indexer looks for new events (a new post is findable within about this).
+    SEARCH_INDEXER_INTERVAL = float(os.environ.get("SEARCH_INDEXER_INTERVAL", "0.5"))
     SOCKETIO_QUEUE_CHECK_SECONDS = float(os.environ.get("SOCKETIO_QUEUE_CHECK_SECONDS", "1"))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True

@@ -24,6 +24,9 @@ Task = Callable[[], int | None]
 # Run in registration order, once per pass.
 TASKS: dict[str, Task] = {}
 DEFAULT_INTERVAL = 5.0
+# Loops that must react faster than a pass (the search indexer): start(app) -> stop, run by `jobs run`.
+Follower = Callable[[Flask], Callable[[], None]]
+FOLLOWERS: list[Follower] = []
 
 jobs_cli = AppGroup("jobs", help="Scheduled work: the worker loop (run) or one pass (tick, for cron).")
 
@@ -36,6 +39,13 @@ def task(name: str) -> Callable[[Task], Task]:
         return fn
 
     return register
+
+
+def follower(start: Follower) -> Follower:
+    """Register a loop the worker runs beside its passes: start(app) returns a function that stops it."""
+    if start not in FOLLOWERS:
+        FOLLOWERS.append(start)
+    return start
 
 
 @task("replay_events")
@@ -130,9 +140,13 @@ def jobs_run(interval: float) -> None:
     stop = threading.Event()
     previous = _trap_stop_signals(stop)
     click.echo(f"Jobs worker running {', '.join(TASKS)} every {interval:g}s (Ctrl-C to stop).")
+    app = current_app._get_current_object()
+    stoppers = [start(app) for start in FOLLOWERS]
     try:
-        passes = run_forever(current_app._get_current_object(), interval, stop)
+        passes = run_forever(app, interval, stop)
     finally:
+        for stop_follower in stoppers:
+            stop_follower()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     click.echo(f"Jobs worker stopped after {passes} passes.")

@@ -25,7 +25,7 @@ from whoosh.writing import CLEAR
 from app import events
 from app.db import writing
 from app.extensions import db
-from app.jobs import task
+from app.jobs import follower, task
 from app.models import Event
 from app.search.index import LOCK_FILE, SearchIndex, search_index
 from app.search.registry import Doc, SearchType, search_types
@@ -246,3 +246,12 @@ def stop_background_indexer(app: Flask, thread: threading.Thread) -> None:
     state.stop.set()
     state.wake.set()
     thread.join(timeout=10)
+
+
+@follower
+def follow_event_log(app: Flask):
+    """`flask jobs run` indexes within a second of a commit, not at its next pass (5 s apart): a thread
+    polling the pending events every SEARCH_INDEXER_INTERVAL seconds (bench/run.py: findable p95
+    went from ~5 s to under 1 s)."""
+    thread = start_background_indexer(app, interval=app.config["SEARCH_INDEXER_INTERVAL"])
+    return lambda: stop_background_indexer(app, thread)
