@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 db_cli = AppGroup("db", help="Database schema (Alembic).")
 demo_cli = AppGroup("demo", help="The demo organisation.")
 users_cli = AppGroup("users", help="People and their accounts.")
+posts_cli = AppGroup("posts", help="Posts, replies and questions.")
 
 
 def alembic_config(url: str | None = None) -> AlembicConfig:
@@ -115,6 +116,16 @@ def users_token(email: str, name: str, scope: str) -> None:
     )
 
 
+@posts_cli.command("rerender")
+@click.option("--all", "everything", is_flag=True, help="Every row, not only those an older renderer made.")
+def posts_rerender(everything: bool) -> None:
+    """Render stored HTML again from its source (after the sanitiser's allow-list changed)."""
+    from app.posts.rerender import rerender_stored_html
+
+    counts = rerender_stored_html(everything)
+    click.echo(", ".join(f"{table}: {n}" for table, n in counts.items()) + " re-rendered")
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     from app.digest.send import digest_cli
@@ -124,5 +135,5 @@ def init_app(app: Flask) -> None:
     from app.mail import mail_cli
 
     users_cli.add_command(users_sync)
-    for group in (db_cli, demo_cli, users_cli, jobs_cli, mail_cli, governance_cli, digest_cli):
+    for group in (db_cli, demo_cli, users_cli, posts_cli, jobs_cli, mail_cli, governance_cli, digest_cli):
         app.cli.add_command(group)
