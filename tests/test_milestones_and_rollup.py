@@ -187,3 +187,22 @@ def test_objectives_without_rollup_rows_have_zero_figures(admin, leader):
     assert (totals["items"], totals["people_reached"], totals["engagement"]) == (0, 0, 0)
     assert objective_totals([]) == {}
     assert db.session.get(Objective, row.id) is not None
+
+
+def test_the_periodic_rollup_commits_a_day_at_a_time(app, member, monkeypatch):
+    """A first run backfills up to a year: one transaction held SQLite's only write lock for minutes."""
+    from app.insights import rollup
+
+    post = create_post(db.session.get(User, member.id), "Old news")
+    db.session.flush()
+    long_ago = datetime.now(UTC) - timedelta(days=9)
+    db.session.execute(update(Post).where(Post.id == post.id).values(created_at=long_ago))
+    db.session.commit()
+    commits = []
+    real_commit = db.session.commit
+    monkeypatch.setattr(db.session, "commit", lambda: (commits.append(1), real_commit()))
+    assert rollup.rollup_task() == 10
+    weeks = len({rollup.monday((long_ago + timedelta(days=n)).date()) for n in range(10)})
+    assert len(commits) == 10 + weeks + 1  # each day, each week, then the mark
+    assert db.session.get(PersonDay, (long_ago.date(), member.id)).posts == 1
+    assert rollup.rollup_task() is None  # not due again yet

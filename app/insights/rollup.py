@@ -234,32 +234,60 @@ def _first_activity_day(today: date) -> date:
     return max(first.date(), today - timedelta(days=MAX_BACKFILL_DAYS))
 
 
-def run_rollup(now: datetime | None = None, force: bool = False) -> int | None:
-    """Roll up from the day before the last run to today, at most every INSIGHTS_ROLLUP_SECONDS.
-
-    The first run backfills from the first post (up to 400 days). Returns days rolled up, or None
-    when it is not yet time.
-    """
-    now = now or utcnow()
+def _due(now: datetime, force: bool) -> tuple[date, date] | None:
+    """The days the next roll-up covers (from the day before the last run to today), or None when it
+    is not yet time (INSIGHTS_ROLLUP_SECONDS). The first run backfills from the first post (up to
+    400 days)."""
     mark = db.session.get(RollupState, MARK)
     interval = current_app.config.get("INSIGHTS_ROLLUP_SECONDS", 300)
     if mark is not None and not force and (now - mark.at).total_seconds() < interval:
         return None
     today = now.date()
     since = mark.at.date() - timedelta(days=1) if mark is not None else _first_activity_day(today)
-    done = rollup_range(min(since, today), today)
+    return min(since, today), today
+
+
+def _mark(now: datetime) -> None:
+    mark = db.session.get(RollupState, MARK)
     if mark is None:
         db.session.add(RollupState(name=MARK, at=now))
     else:
         mark.at = now
     db.session.flush()
+
+
+def run_rollup(now: datetime | None = None, force: bool = False) -> int | None:
+    """Roll up the days that are due (see _due) in the caller's transaction; returns days rolled up,
+    or None when it is not yet time."""
+    now = now or utcnow()
+    due = _due(now, force)
+    if due is None:
+        return None
+    done = rollup_range(*due)
+    _mark(now)
     return done
 
 
 @task("insights_rollup")
 def rollup_task() -> int | None:
-    """The periodic roll-up (see run_rollup)."""
+    """The periodic roll-up, one write transaction per day and per week: a first run backfills up to a
+    year, and as one transaction it held SQLite's only write lock for minutes (posting answered 503)."""
+    now = utcnow()
+    due = _due(now, force=False)
+    db.session.rollback()  # end the read before the writes
+    if due is None:
+        return None
+    since, until = due
+    days = [since + timedelta(days=n) for n in range((until - since).days + 1)]
+    for day in days:
+        with writing():
+            rollup_day(day)
+            db.session.commit()
+    for week in sorted({monday(day) for day in days}):
+        with writing():
+            rollup_week(week)
+            db.session.commit()
     with writing():
-        done = run_rollup()
+        _mark(now)  # only once every day is in: a run that dies part-way starts again from the start
         db.session.commit()
-    return done
+    return len(days)
