@@ -24,6 +24,7 @@ from whoosh.writing import CLEAR
 
 from app import events
 from app.db import writing
+from app.errors import DATABASE_UNAVAILABLE, first_line
 from app.extensions import db
 from app.jobs import follower, task
 from app.models import Event
@@ -231,6 +232,8 @@ def start_background_indexer(app: Flask, interval: float = 1.0) -> threading.Thr
             state.wake.clear()  # before the pass: a commit during it wakes the next one at once
             try:
                 drain(app)
+            except DATABASE_UNAVAILABLE as exc:  # an outage: one line a pass, not a traceback
+                app.logger.warning("search indexer pass skipped, database unavailable: %s", first_line(exc))
             except Exception:  # noqa: BLE001 - logged; the events stay pending and the next pass retries
                 app.logger.exception("search indexer pass failed")
             state.wake.wait(interval)
