@@ -6,6 +6,8 @@ reads only what this writes (and never post_views).
 """
 
 from collections import defaultdict
+from collections.abc import Callable
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
@@ -208,17 +210,18 @@ def rollup_week(week: date) -> None:
     db.session.flush()
 
 
-def rollup_range(since: date, until: date) -> int:
-    """Roll up every day from since to until (inclusive), then the weeks they fall in; returns days."""
-    day, done, touched = since, 0, set()
-    while day <= until:
-        rollup_day(day)
-        touched.add(monday(day))
-        day += timedelta(days=1)
-        done += 1
-    for week in sorted(touched):
-        rollup_week(week)
-    return done
+def rollup_range(since: date, until: date, step: Callable[[], AbstractContextManager] = nullcontext) -> int:
+    """Roll up every day from since to until (inclusive), then the weeks they fall in; returns days.
+
+    Each day and each week runs inside `step()` (the jobs worker passes one that commits it)."""
+    days = [since + timedelta(days=n) for n in range((until - since).days + 1)]
+    for day in days:
+        with step():
+            rollup_day(day)
+    for week in sorted({monday(day) for day in days}):
+        with step():
+            rollup_week(week)
+    return len(days)
 
 
 def last_rollup() -> datetime | None:
@@ -277,17 +280,15 @@ def rollup_task() -> int | None:
     db.session.rollback()  # end the read before the writes
     if due is None:
         return None
-    since, until = due
-    days = [since + timedelta(days=n) for n in range((until - since).days + 1)]
-    for day in days:
-        with writing():
-            rollup_day(day)
-            db.session.commit()
-    for week in sorted({monday(day) for day in days}):
-        with writing():
-            rollup_week(week)
-            db.session.commit()
-    with writing():
+    done = rollup_range(*due, step=_committed)
+    with _committed():
         _mark(now)  # only once every day is in: a run that dies part-way starts again from the start
+    return done
+
+
+@contextmanager
+def _committed():
+    """One write transaction, committed at the end."""
+    with writing():
+        yield
         db.session.commit()
-    return len(days)
