@@ -10,7 +10,7 @@ import time
 import pytest
 
 from app.realtime import connections
-from app.realtime.queue import MISSED_CHECKS, WatchedRedisManager, queue_options
+from app.realtime.queue import MISSED_CHECKS, WatchedRedisManager, channel_for, queue_options
 from tests.realtime_helpers import SocketPool, live_sockets, sign_in
 
 
@@ -53,6 +53,14 @@ def test_hearing_the_queue_again_resumes(manager):
 
 def test_a_heartbeat_to_a_dead_redis_is_silent_not_an_error(manager):
     manager.beat()  # connection refused: swallowed; judge() notices the silence instead
+
+
+def test_each_redis_database_has_its_own_channel():
+    # Pub/sub ignores the database number: without this, two deployments on one Redis hear each other.
+    assert channel_for("redis://127.0.0.1:6379/0") == channel_for("redis://127.0.0.1:6379") == "flask-socketio"
+    assert channel_for("redis://127.0.0.1:6379/15") == "flask-socketio-db15"
+    assert channel_for("unix:///run/redis.sock?db=2") == channel_for("rediss://cache:6380/2") == "flask-socketio-db2"
+    assert WatchedRedisManager("redis://127.0.0.1:6379/14", 1.0).channel == "flask-socketio-db14"
 
 
 def test_queue_options_follow_the_configuration(app):

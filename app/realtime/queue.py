@@ -15,6 +15,7 @@ import time
 
 import redis
 import socketio
+from redis.connection import parse_url
 from flask import Flask
 
 from app.extensions import socketio as flask_socketio
@@ -29,7 +30,7 @@ class WatchedRedisManager(socketio.RedisManager):
     """python-socketio's Redis manager, plus a heartbeat proving messages still travel end to end."""
 
     def __init__(self, url: str, check_seconds: float, **kwargs) -> None:
-        super().__init__(url, channel=CHANNEL, **kwargs)
+        super().__init__(url, channel=channel_for(url), **kwargs)
         self.check_seconds = check_seconds
         self.heard_at = time.monotonic()
         self.live = True
@@ -84,6 +85,17 @@ class WatchedRedisManager(socketio.RedisManager):
             self.beat()
             self.server.sleep(self.check_seconds)
             self.judge()
+
+
+def channel_for(url: str) -> str:
+    """The pub/sub channel for a queue URL: one per Redis database number.
+
+    Redis pub/sub ignores the database number, so two deployments (or two test runs) given
+    redis://host/1 and redis://host/2 would otherwise deliver each other's events to their sockets.
+    Database 0 keeps Flask-SocketIO's default name, so processes of an older release still hear it.
+    """
+    database = int(parse_url(url).get("db") or 0)
+    return f"{CHANNEL}-db{database}" if database else CHANNEL
 
 
 def queue_options(app: Flask) -> dict:
