@@ -195,37 +195,37 @@ def _matches(leaf, plan: Plan, types, scopes) -> tuple[set[int], list[tuple[floa
     return matched, scoring
 
 
-def _best(
-    matched: set[int], scoring, created: list[int], limit: int, newest: bool
-) -> list[tuple[float, int]]:
+def _best(matched: set[int], scoring, cache, limit: int, newest: bool) -> list[tuple[float, int]]:
     """The `limit` best (score, document number) of one segment's matches; equal scores keep the
     lower document number first."""
-    ordered = sorted(matched)
-    if newest:
-        return [(created[d], d) for d in heapq.nlargest(limit, ordered, key=created.__getitem__)]
+    created = cache.created()
+    if newest or not scoring:  # filters alone rank by the recency boost alone: newest first
+        return [(created[d], d) for d in cache.newest(matched, limit)]
     now, scale = time.time() * 1000, 1.0 / RECENCY_HALF_LIFE_MS
 
-    def recency(d: int) -> float:
+    def key(d: int) -> float:
+        total = 0.0
+        for weight, postings in scoring:
+            found = postings.get(d)
+            if found is not None:
+                total += weight * found
         # Up to RECENCY_WEIGHT more for a new item, halving every half-life; undated (0): none.
         age = now - created[d]
-        return 1.0 + RECENCY_WEIGHT * 0.5 ** (age * scale if age > 0 else 0.0)
+        return total * (1.0 + RECENCY_WEIGHT * 0.5 ** (age * scale if age > 0 else 0.0))
 
-    if len(scoring) == 1:  # one word in one field, the common case: its weight can't reorder
-        ((_, postings),) = scoring
-        key = lambda d: postings[d] * recency(d)  # noqa: E731
-    elif scoring:
-
-        def key(d: int) -> float:
-            total = 0.0
-            for weight, postings in scoring:
-                found = postings.get(d)
-                if found is not None:
-                    total += weight * found
-            return total * recency(d)
-
-    else:  # filters alone: newest first, by the same boost
-        key = recency
-    return [(key(d), d) for d in heapq.nlargest(limit, ordered, key=key)]
+    # Matches of the biggest source alone (one word: most of them) score its few distinct
+    # frequencies times recency, so within one frequency the newest score best: each frequency's
+    # newest `limit` (found in C) are the only candidates among them. Exact, and only those and
+    # the matches of several sources are scored.
+    _, primary = max(scoring, key=lambda pair: len(pair[1]))
+    others = [postings for _, postings in scoring if postings is not primary]
+    candidates = list(matched & set().union(*others)) if others else []
+    alone = matched.difference(candidates) if candidates else matched
+    for docs in cache.levels(primary).values():
+        if inside := alone & docs:
+            candidates += cache.newest(inside, limit)
+    candidates.sort()
+    return [(key(d), d) for d in heapq.nlargest(limit, candidates, key=key)]
 
 
 def _run(state: SearchIndex, parsed, criteria, types, limit: int | None, newest: bool = False):
@@ -240,8 +240,8 @@ def _run(state: SearchIndex, parsed, criteria, types, limit: int | None, newest:
             matched, scoring = _matches(leaf, plan, types, criteria.scopes)
             total += len(matched)
             if limit and matched:
-                created = segment_cache(leaf.reader()).created()
-                best += [(score, offset + d) for score, d in _best(matched, scoring, created, limit, newest)]
+                cache = segment_cache(leaf.reader())
+                best += [(score, offset + d) for score, d in _best(matched, scoring, cache, limit, newest)]
         best.sort(key=lambda pair: (-pair[0], pair[1]))
         keys = [searcher.reader().stored_fields(d)["key"] for _, d in best[:limit]] if limit else []
         return total, keys, plan.marked

@@ -8,7 +8,9 @@ reader across commits (index.py), so these caches survive new posts; a segment t
 deletions or is merged gets a new reader, and so fresh caches.
 """
 
+import heapq
 from collections import OrderedDict
+from itertools import accumulate, islice
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
@@ -35,12 +37,18 @@ def _read_postings(reader, field: str, text: str) -> dict[int, float]:
     table: dict[float, float] = {}  # one float object per distinct weight
     if isinstance(matcher, W3LeafMatcher):
         while matcher.is_active():  # a block (~128 postings) at a time, not a posting at a time
-            matcher._read_ids()
-            matcher._read_weights()
-            for weight in set(matcher._weights):
-                if weight not in table:
-                    table[weight] = saturate(weight)
-            found.update(zip(matcher._ids, map(table.__getitem__, matcher._weights), strict=True))
+            if matcher._data is None:
+                matcher._read_data()
+            ids, weights = matcher._data[0], matcher._data[1]
+            if not matcher._byteids:  # stored as gaps: Whoosh's delta_decode does this in Python
+                ids = accumulate(ids)
+            if weights is None or isinstance(weights, float):  # every posting of the block alike
+                found.update(dict.fromkeys(ids, saturate(weights or 1.0)))
+            else:
+                for weight in set(weights):
+                    if weight not in table:
+                        table[weight] = saturate(weight)
+                found.update(zip(ids, map(table.__getitem__, weights), strict=True))
             matcher._next_block()
     else:  # short posting lists are kept inline in the term info
         while matcher.is_active():
@@ -59,9 +67,12 @@ class SegmentCache:
         self.reader = reader
         self.terms: OrderedDict[tuple, dict[int, float]] = OrderedDict()
         self.held = 0  # postings in self.terms
+        self._levels: dict[int, dict[float, frozenset[int]]] = {}  # by id() of a dict in self.terms
         self.sets: dict[tuple[str, str], frozenset[int]] = {}  # type, community: few, always kept
         self.scopes: OrderedDict[tuple, tuple[set | None, set | None]] = OrderedDict()
         self._created: list[int] | None = None
+        self._by_date: list[int] | None = None  # document numbers, newest first
+        self._rank: list[int] | None = None  # minus each document's place in _by_date
 
     def term(self, field: str, text: str) -> dict[int, float]:
         """A word's postings in one field (least recently used terms are dropped past TERM_BUDGET)."""
@@ -95,6 +106,19 @@ class SegmentCache:
         while self.held > TERM_BUDGET and len(self.terms) > 1:
             _, dropped = self.terms.popitem(last=False)
             self.held -= len(dropped)
+            self._levels.pop(id(dropped), None)
+        return found
+
+    def levels(self, postings: dict[int, float]) -> dict[float, frozenset[int]]:
+        """A cached dict's documents grouped by value (a word's few distinct frequencies)."""
+        found = self._levels.get(id(postings))
+        if found is None:
+            grouped: dict[float, list[int]] = {}
+            for docnum, value in postings.items():
+                grouped.setdefault(value, []).append(docnum)
+            found = {value: frozenset(docs) for value, docs in grouped.items()}
+            if any(postings is kept for kept in self.terms.values()):  # else its id() may be reused
+                self._levels[id(postings)] = found
         return found
 
     def docs(self, field: str, text: str) -> frozenset[int]:
@@ -112,6 +136,19 @@ class SegmentCache:
         if self._created is None:
             self._created = list(self.reader.column_reader("created"))
         return self._created
+
+    def newest(self, docs: set[int] | frozenset[int], limit: int) -> list[int]:
+        """The `limit` newest of these documents (of equal dates, the lower document number first)."""
+        if self._by_date is None:
+            created = self.created()
+            self._by_date = sorted(range(len(created)), key=created.__getitem__, reverse=True)
+            self._rank = [0] * len(created)
+            for position, docnum in enumerate(self._by_date):
+                self._rank[docnum] = -position
+        if len(docs) ** 2 > limit * len(self._by_date) // 4:
+            # Many: walk the dates from the newest until `limit` are found (in C, ~limit * n / |docs|)
+            return list(islice(filter(docs.__contains__, self._by_date), limit))
+        return heapq.nlargest(limit, docs, key=self._rank.__getitem__)
 
     def live(self) -> set[int]:
         """Every document not deleted (for a search of filters alone)."""
