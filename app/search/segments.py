@@ -17,7 +17,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import Phrase
 
 K1 = 1.2  # BM25 term-frequency saturation (ShortTextBM25 in index.py uses the same)
-TERM_BUDGET = 400_000  # postings kept per segment (~60 bytes each); least recently used go first
+TERM_BUDGET = 1_000_000  # postings kept per segment (~85 bytes each); least recently used go first
 SCOPES_KEPT = 16  # permission scopes kept per segment (people who can read the same communities share one)
 
 
@@ -105,8 +105,7 @@ class SegmentCache:
         self.held += len(found)
         while self.held > TERM_BUDGET and len(self.terms) > 1:
             _, dropped = self.terms.popitem(last=False)
-            self.held -= len(dropped)
-            self._levels.pop(id(dropped), None)
+            self.held -= len(dropped) * (2 if self._levels.pop(id(dropped), None) is not None else 1)
         return found
 
     def levels(self, postings: dict[int, float]) -> dict[float, frozenset[int]]:
@@ -119,6 +118,7 @@ class SegmentCache:
             found = {value: frozenset(docs) for value, docs in grouped.items()}
             if any(postings is kept for kept in self.terms.values()):  # else its id() may be reused
                 self._levels[id(postings)] = found
+                self.held += len(postings)  # counted again: the groups hold as many
         return found
 
     def docs(self, field: str, text: str) -> frozenset[int]:
