@@ -9,6 +9,7 @@ deletions or is merged gets a new reader, and so fresh caches.
 """
 
 import heapq
+from bisect import bisect_right
 from collections import OrderedDict
 from itertools import accumulate, islice
 
@@ -112,10 +113,14 @@ class SegmentCache:
         """A cached dict's documents grouped by value (a word's few distinct frequencies)."""
         found = self._levels.get(id(postings))
         if found is None:
-            grouped: dict[float, list[int]] = {}
-            for docnum, value in postings.items():
-                grouped.setdefault(value, []).append(docnum)
-            found = {value: frozenset(docs) for value, docs in grouped.items()}
+            # Sorted by value, then cut at each value's end: C does the per-posting work.
+            ordered = sorted(postings, key=postings.__getitem__)
+            values = list(map(postings.__getitem__, ordered))
+            found, start = {}, 0
+            for value in sorted(set(values)):
+                end = bisect_right(values, value, start)
+                found[value] = frozenset(ordered[start:end])
+                start = end
             if any(postings is kept for kept in self.terms.values()):  # else its id() may be reused
                 self._levels[id(postings)] = found
                 self.held += len(postings)  # counted again: the groups hold as many
