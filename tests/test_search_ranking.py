@@ -180,3 +180,11 @@ def test_reading_postings_matches_whoosh(app, ctx, member):
                         expected[matcher.id()] = segments.saturate(matcher.weight())
                         matcher.next()
                 assert segments._read_postings(reader, "body", word) == expected
+
+
+def test_a_search_of_filters_alone_on_an_empty_index(app, ctx, member):
+    page = search(fresh(member), f"from:@{fresh(member).handle}")
+    assert page.hits == [] and page.total == 0
+    write(member, "Kit check on Sunday")
+    indexed(app)
+    assert [s.item.id for s in search(fresh(member), f"from:@{fresh(member).handle}").hits]

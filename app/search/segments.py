@@ -157,7 +157,8 @@ class SegmentCache:
 
     def live(self) -> set[int]:
         """Every document not deleted (for a search of filters alone)."""
-        return set(range(self.reader.doc_count_all())) - set(self.reader.deleted_docs_set)
+        every = set(range(self.reader.doc_count_all()))
+        return every - self.reader.deleted_docs_set if self.reader.has_deletions() else every
 
     def scope(self, types: frozenset[str], scoped: bool, allowed: frozenset[str] | None, whole_tab: bool):
         """(allow, mask): the documents a search may return, or those it may not (None: no limit).
