@@ -1,39 +1,31 @@
-"""A parsed search as a Whoosh query within the person's permission scope, and running it.
+"""A parsed search as a plan of terms, run as set operations on each segment, within the person's
+permission scope, and ranked.
 
-The scope (the communities whose items the person may see) is applied as a set of document
-numbers: the documents of every *other* community in the index are masked out (or, when that is
-smaller, only the scope's are allowed). An Or of a term per community inside the query gave the
-same answers at ~10x the cost. The sets are built per searcher from postings and cached until the
-index changes (see restrictions()). Whoosh's FilterCollector applies them to the hits *and* to the
-count; never use Results.estimated_length(), which estimates from the query alone, unscoped.
+Not Whoosh's matchers and collectors: they walk every match in Python, and at 100k posts that was
+~80% of a search (a common word matches ~9,500 posts). segments.py reads each term's postings once
+into a dict cached on its segment's reader; here a search intersects the parts that must match
+(words, phrases, prefixes, filters), applies the scope as one cached set of document numbers
+(allowed, or masked when that is smaller), and removes exclusions, all in C. The count is the size
+of that set, so it is exact and never includes what the person may not see. Every match is then
+scored in one pass (`heapq.nlargest`): BM25 with b = 0 over the text fields (title x3, topics x2,
+body x1), times the recency boost. Nothing is capped: the best of *all* matches come first.
 """
 
+import heapq
 import time
 from dataclasses import dataclass, field
 
-from whoosh import collectors
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer
-from whoosh.query import (
-    And,
-    AndNot,
-    Every,
-    NullQuery,
-    NumericRange,
-    Or,
-    Phrase,
-    Query,
-    Term,
-)
 from whoosh.support.charset import accent_map
 
 from app.search.index import SearchIndex
 from app.search.query import ParsedQuery
 from app.search.registry import SearchType
 from app.search.schema import ANALYZER, TEXT_FIELDS, split_key
+from app.search.segments import segment_cache
 
 _PREFIX_ANALYZER = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
 PREFIX_EXPANSIONS = 64  # "co*" could name thousands of words: keep the most common few
-RERANK_DEPTH = 200  # the best hits by relevance that the recency boost re-orders
 # Recency: a brand-new item scores up to twice an old one; the boost halves every 60 days.
 RECENCY_WEIGHT = 1.0
 RECENCY_HALF_LIFE_MS = 60 * 86_400_000
@@ -60,27 +52,51 @@ class Hits:
     rows: list[tuple[str, int, frozenset[str]]]
 
 
+@dataclass(frozen=True)
+class Source:
+    """One field's share of a part: a word ("term"), a phrase, or a prefix's completions ("any"),
+    scored `weight` (idf x field boost) times the term's saturated frequency (1.0 for the others)."""
+
+    kind: str
+    field: str
+    words: tuple[str, ...]
+    weight: float
+
+
+@dataclass
+class Plan:
+    """What a search needs: parts that must all match (each: any of its sources), parts that must
+    not, filter terms (each group: any of them), a date range, and the words to mark."""
+
+    parts: list[list[Source]] = field(default_factory=list)
+    excluded: list[list[Source]] = field(default_factory=list)
+    filters: list[list[tuple[str, str]]] = field(default_factory=list)
+    start: int | None = None
+    end: int | None = None
+    marked: frozenset[str] = frozenset()
+    nothing: bool = False  # some part can match no document
+
+
 def analyze(text: str) -> list[str]:
     """The index terms for some typed text (stemmed, stop words dropped)."""
     return [token.text for token in ANALYZER(text, mode="query")]
 
 
-def _match_terms(reader, terms: list[str]) -> Query | None:
-    """A word (or the words of a phrase) in any text field; fields that lack a word are left out of
-    the query (no postings to merge: posts have no titles)."""
-    if not terms:
-        return None
-    fields = [name for name in TEXT_FIELDS if all(reader.doc_frequency(name, t) for t in terms)]
-    if not fields:
-        return NullQuery
-    if len(terms) == 1:
-        branches = [Term(name, terms[0], boost=TEXT_FIELDS[name]) for name in fields]
-    else:
-        branches = [Phrase(name, terms, boost=TEXT_FIELDS[name]) for name in fields]
-    return branches[0] if len(branches) == 1 else Or(branches)
+def _sources(searcher, terms: list[str]) -> list[Source]:
+    """A word (or the words of a phrase) in each text field that has it (posts have no titles)."""
+    reader = searcher.reader()
+    kind = "term" if len(terms) == 1 else "phrase"
+    return [
+        Source(kind, name, tuple(terms), boost * sum(searcher.idf(name, t) for t in terms))
+        for name, boost in TEXT_FIELDS.items()
+        if all(reader.doc_frequency(name, t) for t in terms)
+    ]
 
 
-def _prefix(reader, typed: str) -> Query:
+def _prefix(searcher, typed: str) -> list[Source]:
+    """The commonest completions of a prefix, per field; a completion counts once, like its
+    commonest one (which completion, or how often, doesn't rank)."""
+    reader = searcher.reader()
     tokens = [t.text for t in _PREFIX_ANALYZER(typed)]
     stems = {tokens[0], *analyze(tokens[0])} if tokens else set()
     found: dict[tuple[str, str], int] = {}
@@ -90,135 +106,145 @@ def _prefix(reader, typed: str) -> Query:
                 text = term.decode("utf-8") if isinstance(term, bytes) else term
                 found[(name, text)] = reader.doc_frequency(name, text)
     common = sorted(found, key=lambda k: -found[k])[:PREFIX_EXPANSIONS]
-    if not common:
-        return NullQuery
-    return Or([Term(name, text, boost=TEXT_FIELDS[name]) for name, text in common])
+    sources = []
+    for name, boost in TEXT_FIELDS.items():
+        texts = tuple(sorted(text for f, text in common if f == name))
+        if texts:
+            commonest = max(texts, key=lambda t: found[(name, t)])
+            sources.append(Source("any", name, texts, boost * searcher.idf(name, commonest)))
+    return sources
 
 
-def _term_docs(searcher, field: str, text: str) -> set[int]:
-    """Document numbers holding one term (cached on the searcher, replaced when the index changes)."""
-    cache = getattr(searcher, "_rollcall_terms", None)
-    if cache is None:
-        cache = searcher._rollcall_terms = {}
-    if (field, text) not in cache:
-        cache[(field, text)] = set(searcher.docs_for_query(Term(field, text)))
-    return cache[(field, text)]
-
-
-def _lexicon(reader, field: str) -> set[str]:
-    return {t.decode() if isinstance(t, bytes) else t for t in reader.lexicon(field)}
-
-
-def restrictions(
-    searcher, types: list[SearchType], scopes: dict[str, list[int] | None]
-) -> tuple[Query | None, dict]:
-    """What keeps a search to the tab's types and the person's scope: a query clause (or None) and
-    search() keywords {"filter": set, "mask": set}. Sets of document numbers are cheaper than
-    clauses for big groups: the posts tab masks the few people and communities instead of
-    intersecting with "post or reply"; the scope masks the communities the person can't read (or,
-    when that is smaller, allows only those they can)."""
-    reader = searcher.reader()
-    names = {t.name for t in types}
-    mask: set[int] = set()
-    clause = None
-    if 2 * sum(reader.doc_frequency("type", n) for n in names) > reader.doc_count():
-        for other in _lexicon(reader, "type") - names:
-            mask |= _term_docs(searcher, "type", other)
-    else:
-        clause = Or([Term("type", n) for n in sorted(names)])
-    keywords: dict = {}
-    scoped = [search_type for search_type in types if search_type.scope is not None]
-    if scoped:
-        allowed = {str(i) for i in scopes.get(scoped[0].name) or ()}
-        if any({str(i) for i in scopes.get(t.name) or ()} != allowed for t in scoped):
-            raise ValueError("types shown together must share one scope")
-        present = _lexicon(reader, "community")
-        hidden = present - allowed
-        hidden_size = sum(reader.doc_frequency("community", c) for c in hidden)
-        allowed_size = sum(reader.doc_frequency("community", c) for c in allowed & present)
-        if hidden and len(scoped) == len(types) and allowed_size < hidden_size:
-            # Everything in the tab is scoped, so "only these communities" is exact and smaller.
-            allowed_docs = set().union(*(_term_docs(searcher, "community", c) for c in allowed & present))
-            # Whoosh reads an empty allow set as "no filter" (and And() drops a NullQuery): when
-            # nothing is in scope, allow only a document number that can't exist.
-            keywords["filter"] = allowed_docs or {-1}
-        else:
-            for community in hidden:
-                mask |= _term_docs(searcher, "community", community)
-    if mask:
-        keywords["mask"] = mask
-    return clause, keywords
-
-
-def build_query(reader, parsed: ParsedQuery, criteria: Criteria) -> tuple[Query, frozenset[str]]:
-    """The query for what was typed and filtered (words, phrases, prefixes, filters, exclusions),
-    and the index terms that a snippet should mark (never the excluded ones)."""
-    parts: list[Query] = []
+def build_plan(searcher, parsed: ParsedQuery, criteria: Criteria) -> Plan:
+    """The plan for what was typed and filtered, and the index terms a snippet should mark (never
+    the excluded ones)."""
+    plan = Plan(start=criteria.start, end=criteria.end)
     for text in [*parsed.words, *parsed.phrases]:
-        matched = _match_terms(reader, analyze(text))
-        if matched is not None:
-            parts.append(matched)
-    parts += [_prefix(reader, typed) for typed in parsed.prefixes]
-    marked = frozenset(
-        text.decode() if isinstance(text, bytes) else text
-        for part in parts
-        if part is not NullQuery
-        for name, text in part.iter_all_terms()
-        if name in TEXT_FIELDS
-    )
+        terms = analyze(text)
+        if terms:  # only stop words: nothing to look for
+            plan.parts.append(_sources(searcher, terms))
+    plan.parts += [_prefix(searcher, typed) for typed in parsed.prefixes]
+    plan.marked = frozenset(word for part in plan.parts for source in part for word in source.words)
     if criteria.author_ids is not None:
-        parts.append(
-            Or([Term("author", str(i)) for i in criteria.author_ids]) if criteria.author_ids else NullQuery
-        )
+        plan.filters.append([("author", str(i)) for i in criteria.author_ids])
     if criteria.community_ids is not None:
-        ids = criteria.community_ids
-        parts.append(Or([Term("community", str(i)) for i in ids]) if ids else NullQuery)
-    parts += [Term("tags", topic) for topic in criteria.topics]
-    if criteria.start is not None or criteria.end is not None:
-        end = criteria.end - 1 if criteria.end is not None else None
-        parts.append(NumericRange("created", criteria.start, end))
-    if any(p is NullQuery for p in parts):
-        return NullQuery, marked
-    query = And(parts or [Every()])
-    left_out = [
-        q
-        for q in (_match_terms(reader, analyze(text)) for text in parsed.excluded)
-        if q not in (None, NullQuery)
-    ]
-    return (AndNot(query, Or(left_out)) if left_out else query), marked
+        plan.filters.append([("community", str(i)) for i in criteria.community_ids])
+    plan.filters += [[("tags", topic)] for topic in criteria.topics]
+    plan.nothing = any(not group for group in [*plan.parts, *plan.filters])
+    left_out = [terms for terms in map(analyze, parsed.excluded) if terms]
+    plan.excluded = [sources for sources in (_sources(searcher, terms) for terms in left_out) if sources]
+    return plan
 
 
-def _recency(searcher, docnum: int, now_ms: float) -> float:
-    """The boost for how new an item is: up to RECENCY_WEIGHT more, halving every RECENCY_HALF_LIFE."""
-    column = getattr(searcher, "_rollcall_created", None)
-    if column is None:  # cached on the searcher, which is replaced when the index changes
-        column = searcher._rollcall_created = searcher.reader().column_reader("created")
-    created = column[docnum]
-    if not created:
-        return 1.0
-    return 1.0 + RECENCY_WEIGHT * 0.5 ** (max(0.0, now_ms - created) / RECENCY_HALF_LIFE_MS)
+def _docs(cache, leaf, source: Source) -> dict[int, float]:
+    if source.kind == "term":
+        return cache.term(source.field, source.words[0])
+    if source.kind == "phrase":
+        return cache.phrase(leaf, source.field, source.words)
+    return cache.any_of(source.field, source.words)
 
 
-def _ranked(searcher, query: Query, depth: int, scope: dict, newest: bool) -> tuple[list[int], int]:
-    """Document numbers, best first, and how many matched within the scope: newest first, or the
-    `depth` most relevant (ShortTextBM25) re-ranked with the recency boost.
+def _either(found: list) -> set | dict:
+    """Documents in any of these (a dict's keys serve as they are when there is one)."""
+    return found[0] if len(found) == 1 else set().union(*found)
 
-    The collector scores every match (no block-quality pruning, no matcher replacement), so its
-    count is exact for free; a second counting pass cost more than pruning saved."""
-    if newest:
-        collector = collectors.SortingCollector("created", limit=depth, reverse=True)
-    else:
-        collector = collectors.TopCollector(depth, usequality=False, replace=0)
-    counted = (
-        collectors.FilterCollector(collector, scope.get("filter"), scope.get("mask")) if scope else collector
-    )
-    searcher.search_with_collector(query, counted)
-    results, total = counted.results(), counted.count()
-    if newest:
-        return [docnum for _, docnum in results.top_n], total
-    now_ms = time.time() * 1000
-    scored = [(score * _recency(searcher, docnum, now_ms), -docnum) for score, docnum in results.top_n]
-    return [-negated for _, negated in sorted(scored, reverse=True)], total
+
+def _scope(cache, types: list[SearchType], scopes: dict[str, list[int] | None]):
+    scoped = [t for t in types if t.scope is not None]
+    if not scoped:
+        return cache.scope(frozenset(t.name for t in types), False, None, False)
+    allowed = frozenset(str(i) for i in scopes.get(scoped[0].name) or ())
+    if any(frozenset(str(i) for i in scopes.get(t.name) or ()) != allowed for t in scoped):
+        raise ValueError("types shown together must share one scope")
+    return cache.scope(frozenset(t.name for t in types), True, allowed, len(scoped) == len(types))
+
+
+def _matches(leaf, plan: Plan, types, scopes) -> tuple[set[int], list[tuple[float, dict]]]:
+    """One segment's matches within the scope, and the (weight, postings) that score them."""
+    cache = segment_cache(leaf.reader())
+    scoring: list[tuple[float, dict]] = []
+    required: list = []
+    for part in plan.parts:
+        found = [(s.weight, d) for s in part if (d := _docs(cache, leaf, s))]
+        if not found:
+            return set(), []
+        scoring += found
+        required.append(_either([d.keys() for _, d in found]))
+    for group in plan.filters:
+        found = [d for name, value in group if (d := cache.term(name, value))]
+        if not found:
+            return set(), []
+        required.append(_either([d.keys() for d in found]))
+    required.sort(key=len)
+    matched = set(required[0]) if required else cache.live()
+    for docs in required[1:]:
+        matched = matched & docs
+    allow, mask = _scope(cache, types, scopes)
+    if allow is not None:
+        matched = matched & allow
+    if mask:
+        matched = matched - mask
+    for part in plan.excluded:
+        for source in part:
+            matched.difference_update(_docs(cache, leaf, source))
+    if plan.start is not None or plan.end is not None:
+        low = plan.start if plan.start is not None else float("-inf")
+        high = plan.end if plan.end is not None else float("inf")
+        created = cache.created()
+        matched = {d for d in matched if low <= created[d] < high}
+    return matched, scoring
+
+
+def _best(matched: set[int], scoring, cache, limit: int, newest: bool) -> list[tuple[float, int]]:
+    """The `limit` best (score, document number) of one segment's matches; equal scores keep the
+    lower document number first."""
+    created = cache.created()
+    if newest or not scoring:  # filters alone rank by the recency boost alone: newest first
+        return [(created[d], d) for d in cache.newest(matched, limit)]
+    now, scale = time.time() * 1000, 1.0 / RECENCY_HALF_LIFE_MS
+
+    def key(d: int) -> float:
+        total = 0.0
+        for weight, postings in scoring:
+            found = postings.get(d)
+            if found is not None:
+                total += weight * found
+        # Up to RECENCY_WEIGHT more for a new item, halving every half-life; undated (0): none.
+        age = now - created[d]
+        return total * (1.0 + RECENCY_WEIGHT * 0.5 ** (age * scale if age > 0 else 0.0))
+
+    # Matches of the biggest source alone (one word: most of them) score its few distinct
+    # frequencies times recency, so within one frequency the newest score best: each frequency's
+    # newest `limit` (found in C) are the only candidates among them. Exact, and only those and
+    # the matches of several sources are scored.
+    _, primary = max(scoring, key=lambda pair: len(pair[1]))
+    others = [postings for _, postings in scoring if postings is not primary]
+    candidates = list(matched & set().union(*others)) if others else []
+    alone = matched.difference(candidates) if candidates else matched
+    for docs in cache.levels(primary).values():
+        if inside := alone & docs:
+            candidates += cache.newest(inside, limit)
+    candidates.sort()
+    return [(key(d), d) for d in heapq.nlargest(limit, candidates, key=key)]
+
+
+def _run(state: SearchIndex, parsed, criteria, types, limit: int | None, newest: bool = False):
+    """(total, the index keys of the best `limit` hits, the words to mark); only plain values leave
+    the searcher's lock."""
+    with state.searcher() as searcher:
+        plan = build_plan(searcher, parsed, criteria)
+        if plan.nothing:
+            return 0, [], plan.marked
+        total, best = 0, []
+        for leaf, offset in searcher.leaf_searchers():
+            matched, scoring = _matches(leaf, plan, types, criteria.scopes)
+            total += len(matched)
+            if limit and matched:
+                cache = segment_cache(leaf.reader())
+                best += [(score, offset + d) for score, d in _best(matched, scoring, cache, limit, newest)]
+        best.sort(key=lambda pair: (-pair[0], pair[1]))
+        keys = [searcher.reader().stored_fields(d)["key"] for _, d in best[:limit]] if limit else []
+        return total, keys, plan.marked
 
 
 def search_hits(
@@ -230,38 +256,14 @@ def search_hits(
     window: int,
     newest: bool = False,
 ) -> Hits:
-    """Run the query under the shared searcher; only plain values leave the lock."""
-    with state.searcher() as searcher:
-        query, marked = build_query(searcher.reader(), parsed, criteria)
-        if query is NullQuery:
-            return Hits(0, [])
-        clause, scope = restrictions(searcher, types, criteria.scopes)
-        query = And([query, clause]) if clause is not None else query
-        # Re-rank a fixed depth (a multiple of RERANK_DEPTH), so every page of a block agrees.
-        depth = RERANK_DEPTH * (1 + (offset + window) // RERANK_DEPTH)
-        ranked, total = _ranked(searcher, query, depth, scope, newest)
-        reader = searcher.reader()
-        rows = [
-            (*split_key(reader.stored_fields(d)["key"]), marked) for d in ranked[offset : offset + window]
-        ]
-        return Hits(total, rows)
+    """One window of ranked hits within the scope, and the exact total (under the shared searcher)."""
+    total, keys, marked = _run(state, parsed, criteria, types, offset + window, newest)
+    return Hits(total, [(*split_key(key), marked) for key in keys[offset:]])
 
 
 def count_hits(state: SearchIndex, parsed: ParsedQuery, criteria: Criteria, types: list[SearchType]) -> int:
-    """How many items match within the scope (counted without scoring)."""
-    with state.searcher() as searcher:
-        query, _ = build_query(searcher.reader(), parsed, criteria)
-        if query is NullQuery:
-            return 0
-        clause, scope = restrictions(searcher, types, criteria.scopes)
-        collector = collectors.UnsortedCollector()
-        counted = (
-            collectors.FilterCollector(collector, scope.get("filter"), scope.get("mask"))
-            if scope
-            else collector
-        )
-        searcher.search_with_collector(And([query, clause]) if clause is not None else query, counted)
-        return counted.count()
+    """How many items match within the scope (counted, not ranked)."""
+    return _run(state, parsed, criteria, types, None)[0]
 
 
 def spelling_candidates(state: SearchIndex, word: str, limit: int = 8) -> list[str]:

@@ -203,7 +203,10 @@ def search(
     # Fetch a page and as much again, so hits dropped by the re-check are made up from the window.
     hits = search_hits(state, parsed, criteria, types, offset, limit * 2, newest=filters.sort == "newest")
     page.total = hits.total
-    loaded = _load(viewer, hits.rows)
+    # Re-check the page's hits, and the spare ones only when some of those are dropped.
+    loaded = _load(viewer, hits.rows[:limit])
+    if len(loaded) < min(limit, len(hits.rows)):
+        loaded |= _load(viewer, hits.rows[limit:])
     examined, chosen = 0, []
     for type_name, item_id, words in hits.rows:
         if len(chosen) == limit:
