@@ -142,6 +142,8 @@ class Config:
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    # Rendered post cards kept per process for feeds (app/posts/cards.py); 0 draws every card afresh.
+    POST_CARD_CACHE_SIZE = int(os.environ.get("POST_CARD_CACHE_SIZE", "1000"))
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead; a long-open form must still submit
 
 

@@ -6,6 +6,7 @@ from flask import Flask, has_request_context
 from flask_login import current_user
 
 from app.models import REACTION_KINDS, ROLES, STAFF_TYPES, VISIBILITIES
+from app.posts.cards import post_card
 
 REACTIONS = {
     "like": ("👍", "Like"),
@@ -29,6 +30,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["longtime"] = _longtime
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals["post_card"] = post_card
 
     @app.context_processor
     def _globals():
