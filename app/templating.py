@@ -43,8 +43,8 @@ def template_url_for(endpoint: str, **values) -> str:
         hash(key)
     except TypeError:
         return url_for(endpoint, **values)
-    app = current_app._get_current_object()
-    return _built_url(id(app), request.script_root, request.host, request.scheme, endpoint, key)
+    app, req = current_app._get_current_object(), request._get_current_object()
+    return _built_url(id(app), req.script_root, req.host, req.scheme, endpoint, key)
 
 
 def init_app(app: Flask) -> None:

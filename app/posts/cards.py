@@ -14,7 +14,7 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from flask import current_app, request
+from flask import Request, current_app, request
 from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -99,15 +99,15 @@ def cacheable(post: Post) -> bool:
     return post.kind == "post" and post.status == "visible"
 
 
-def _key(post: Post, page: CardPage, viewer_id: int | None) -> tuple:
+def _key(req: Request, post: Post, page: CardPage, viewer_id: int | None) -> tuple:
     """Every value a cached card is drawn from (keep in step with templates/posts/_card.html)."""
     author, community = post.author, post.community
     objective = page.extra("objective", post)
     attachments = page.extra("attachments", post) or ()
     return (
-        request.script_root,
-        request.path,
-        request.endpoint,
+        req.script_root,
+        req.path,
+        req.endpoint,
         post.id,
         post.author_id,
         post.community_id,
@@ -145,14 +145,15 @@ def cache_for(app) -> CardCache:
 @pass_context
 def post_card(context: Context, post: Post, page: Page) -> Markup:
     """A post's card (Jinja global `post_card(post, page)`), from the cache when it may be."""
-    template = current_app.jinja_env.get_template(TEMPLATE)
-    cache = cache_for(current_app)
+    app, req = current_app._get_current_object(), request._get_current_object()  # once, not per use
+    template = app.jinja_env.get_template(TEMPLATE)
+    cache = cache_for(app)
     if not cacheable(post) or not cache.size:
         return Markup(template.render({**context.get_all(), "post": post, "page": page}))
     viewer = context.get("current_user")
     viewer_id = viewer.id if viewer is not None and viewer.is_authenticated else None
     card_page = CardPage(post, page)
-    key = _key(post, card_page, viewer_id)
+    key = _key(req, post, card_page, viewer_id)
     html = cache.get(key)
     token = generate_csrf()
     if html is None:
@@ -160,7 +161,7 @@ def post_card(context: Context, post: Post, page: Page) -> Markup:
             post=post,
             page=card_page,
             current_user=CardViewer(viewer_id),
-            request=request,
+            request=req,
             csrf_token=lambda: CSRF_PLACEHOLDER,
             REACTION_KINDS=context["REACTION_KINDS"],
             REACTIONS=context["REACTIONS"],
