@@ -30,6 +30,9 @@ class Config:
     # The jobs worker replays undispatched events only once they are this old: younger ones are
     # still being dispatched by the process that committed them (a replay would push them twice).
     EVENT_REPLAY_GRACE_SECONDS = float(os.environ.get("EVENT_REPLAY_GRACE_SECONDS", "5"))
+    # "thread": a request's events are pushed by a dispatcher thread after it answers (app/dispatcher.py);
+    # "inline": by the request itself before it answers (tests, where pushes are checked at once).
+    EVENT_DISPATCH = os.environ.get("EVENT_DISPATCH", "thread").strip().lower()
     # How often each server process checks that the message queue still carries its messages.
     # How often the jobs worker's indexer looks for new events (a new post is findable within about this).
     SEARCH_INDEXER_INTERVAL = float(os.environ.get("SEARCH_INDEXER_INTERVAL", "0.5"))
@@ -142,6 +145,8 @@ class Config:
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    # Rendered post cards kept per process for feeds (app/posts/cards.py); 0 draws every card afresh.
+    POST_CARD_CACHE_SIZE = int(os.environ.get("POST_CARD_CACHE_SIZE", "1000"))
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead; a long-open form must still submit
 
 
@@ -161,6 +166,7 @@ class TestingConfig(Config):
     SEARCH_BACKEND = "whoosh"  # the search tests run each test against both (tests/search_helpers.py)
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast for tests only
     EVENT_REPLAY_GRACE_SECONDS = 0.0  # tests replay what they just left undispatched
+    EVENT_DISPATCH = "inline"  # a test sees the pushes of the request it made as soon as it answers
     SERVER_NAME = None
 
 

@@ -7,11 +7,13 @@ events still marked undispatched are replayed on start and by `flask jobs tick`.
 from collections.abc import Callable
 from datetime import timedelta
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context
 from sqlalchemy import event as sa_event
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
+from app.db import write_intent, writing
+from app.dispatcher import dispatcher_for, in_background
 from app.extensions import db
 from app.models import Event, User, utcnow
 
@@ -104,15 +106,24 @@ def dispatch(events: list[Event]) -> None:
     if not events:
         return
     with Session(bind=db.engine, expire_on_commit=False) as session:
-        for handler in _handlers:
-            try:
-                handler(events, session)
-            except Exception:  # noqa: BLE001 - leave the events undispatched so replay tries again
-                current_app.logger.exception("event handler %s failed", getattr(handler, "__name__", handler))
-                return
-            session.rollback()
-        session.execute(update(Event).where(Event.id.in_([e.id for e in events])).values(dispatched=True))
-        session.commit()
+        # Handlers only read: even after a request that wrote, they must not take SQLite's write
+        # lock (BEGIN IMMEDIATE) and hold every other writer while they work out who to push to.
+        reading = write_intent.set(False)
+        try:
+            for handler in _handlers:
+                try:
+                    handler(events, session)
+                except Exception:  # noqa: BLE001 - leave the events undispatched so replay tries again
+                    current_app.logger.exception(
+                        "event handler %s failed", getattr(handler, "__name__", handler)
+                    )
+                    return
+                session.rollback()
+        finally:
+            write_intent.reset(reading)
+        with writing():
+            session.execute(update(Event).where(Event.id.in_([e.id for e in events])).values(dispatched=True))
+            session.commit()
 
 
 def replay(limit: int = 1000, min_age: timedelta = timedelta(0)) -> int:
@@ -168,7 +179,12 @@ def _after_transaction_end(session: Session, transaction) -> None:
     # inside after_commit would hold two pooled connections per writer, and enough concurrent
     # writers then starve the pool (each waiting for a second connection while holding one).
     if transaction.parent is None and session.info.get(_COMMITTED):
-        dispatch(session.info.pop(_COMMITTED))
+        committed = session.info.pop(_COMMITTED)
+        if has_request_context() and in_background(current_app, committed):
+            app = current_app._get_current_object()  # the thread needs the app, not the proxy
+            dispatcher_for(app).submit(committed)  # the request answers without waiting
+        else:
+            dispatch(committed)
 
 
 def _after_soft_rollback(session: Session, previous_transaction) -> None:

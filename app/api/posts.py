@@ -25,7 +25,7 @@ from app.posts import replies, services
 
 
 def post_json(post: Post) -> dict:
-    """One post as JSON, with its reactions (two queries)."""
+    """One post as JSON, with its reactions (feeds.queries.decorate)."""
     return serializers.post(post, decorate(current_user, [post]))
 
 

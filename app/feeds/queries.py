@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 
 from app.extensions import db
 from app.models import (
@@ -45,17 +45,20 @@ def home_feed(user: User) -> Select[tuple[Post]]:
     """My communities (All staff included), people I follow and topics I follow, newest first."""
     mine = select(Membership.community_id).where(Membership.user_id == user.id)
     followed_people = select(UserFollow.followed_id).where(UserFollow.follower_id == user.id)
-    followed_topics = (
+    # Correlated, not `Post.id IN (...)`: that list holds every post of every followed topic (3,600
+    # rows for the benchmark's viewer, 0.9 ms of SQLite per page); EXISTS looks at the rows scanned.
+    in_followed_topic = (
         select(PostTopic.post_id)
         .join(TopicFollow, TopicFollow.topic_id == PostTopic.topic_id)
-        .where(TopicFollow.user_id == user.id)
+        .where(PostTopic.post_id == Post.id, TopicFollow.user_id == user.id)
+        .exists()
     )
     return (
         _visible_posts()
         .where(
             or_(
                 Post.community_id.in_(mine),
-                (Post.author_id.in_(followed_people) | Post.id.in_(followed_topics))
+                (Post.author_id.in_(followed_people) | in_followed_topic)
                 & Post.community_id.in_(visible_community_ids(user)),
             )
         )
@@ -157,7 +160,7 @@ def visible_items(viewer: User, items: list[Post]) -> list[Post]:
 
 
 def decorate(viewer: User, items: list[Post], next_cursor: int | None = None) -> Page:
-    """Attach reaction counts and the viewer's reactions to posts (two queries, whatever the count).
+    """Attach reaction counts and the viewer's reactions to posts (one query, whatever the count).
 
     Every list of posts shown to someone passes through here, so the update audience rule is
     applied once more whatever query built the list (pinned posts, newer-posts partials).
@@ -166,19 +169,16 @@ def decorate(viewer: User, items: list[Post], next_cursor: int | None = None) ->
     items = page.items
     ids = [p.id for p in items]
     if ids:
-        for post_id, kind, count in db.session.execute(
-            select(Reaction.post_id, Reaction.kind, func.count())
+        # Counts and the viewer's own reaction (one per person per post) in one pass.
+        mine = func.max(case((Reaction.user_id == viewer.id, 1), else_=0))
+        for post_id, kind, count, is_mine in db.session.execute(
+            select(Reaction.post_id, Reaction.kind, func.count(), mine)
             .where(Reaction.post_id.in_(ids))
             .group_by(Reaction.post_id, Reaction.kind)
         ):
             page.reactions.setdefault(post_id, {})[kind] = count
-        page.my_reactions = dict(
-            db.session.execute(
-                select(Reaction.post_id, Reaction.kind).where(
-                    Reaction.post_id.in_(ids), Reaction.user_id == viewer.id
-                )
-            ).all()
-        )
+            if is_mine:
+                page.my_reactions[post_id] = kind
         community_ids = {p.community_id for p in items}
         if has_role(viewer, "moderator"):
             page.moderated_community_ids = community_ids

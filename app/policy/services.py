@@ -77,15 +77,19 @@ def needs_acceptance(user: User) -> bool:
     """
     cache = g.setdefault("policy_pending", {})
     if user.id not in cache:
-        latest = select(func.max(PolicyVersion.number)).scalar_subquery()
-        current_id = select(PolicyVersion.id).where(PolicyVersion.number == latest).scalar_subquery()
-        has_policy = db.session.scalar(select(func.count(PolicyVersion.id))) or 0
-        accepted = db.session.scalar(
-            select(func.count()).where(
-                PolicyAcceptance.user_id == user.id, PolicyAcceptance.version_id == current_id
-            )
+        # One query: is there a policy, and has the person accepted its current version (the inner
+        # selects stand alone: nothing correlates to the outer policy_versions).
+        latest = select(func.max(PolicyVersion.number)).correlate(None).scalar_subquery()
+        current_id = (
+            select(PolicyVersion.id).where(PolicyVersion.number == latest).correlate(None).scalar_subquery()
         )
-        cache[user.id] = bool(has_policy) and not accepted
+        accepted = (
+            select(func.count())
+            .where(PolicyAcceptance.user_id == user.id, PolicyAcceptance.version_id == current_id)
+            .scalar_subquery()
+        )
+        has_policy, has_accepted = db.session.execute(select(func.count(PolicyVersion.id), accepted)).one()
+        cache[user.id] = bool(has_policy) and not has_accepted
     return cache[user.id]
 
 

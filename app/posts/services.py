@@ -140,8 +140,9 @@ def create_post(
     db.session.flush()
     attachments.attach(author, checked, post=post)
     screening.sensitive_confirmed(author, "post", post.id, findings)
-    set_post_topics(post.id, rendered.topics)
-    follow_thread(author.id, post.id)
+    if rendered.topics:  # a new post has no topics to replace
+        set_post_topics(post.id, rendered.topics)
+    db.session.add(ThreadFollow(user_id=author.id, post_id=post.id))  # new, so not followed yet
     if hold:
         screening.held(author, post, hold)
     else:
