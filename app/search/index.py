@@ -26,8 +26,10 @@ from whoosh.scoring import BaseScorer, WeightingModel
 from whoosh.searching import Searcher
 from whoosh.writing import CLEAR
 
-from app.search import postings  # noqa: F401 - a faster skip_to for searches of several words
-from app.search import writer_searcher  # noqa: F401 - a finished writer's mapped segments are freed
+from app.search import (
+    postings,  # noqa: F401 - a faster skip_to for searches of several words
+    writer_searcher,  # noqa: F401 - a finished writer's mapped segments are freed
+)
 from app.search.schema import SCHEMA_VERSION, build_schema
 
 log = logging.getLogger(__name__)
