@@ -71,7 +71,7 @@ class Stack:
 
     def __init__(self, config: StackConfig) -> None:
         self.config = config
-        self.state = config.state_dir
+        self.state = config.state_dir.resolve()  # nginx reads paths relative to its prefix
         self.web_ports = config.web_ports or [config.port + 1 + i for i in range(config.processes)]
         self.queue_url = config.message_queue or f"redis://127.0.0.1:{config.redis_port}/0"
         self.url = f"http://127.0.0.1:{config.port}"

@@ -28,7 +28,7 @@ from whoosh.writing import CLEAR
 
 from app.search import (
     postings,  # noqa: F401 - a faster skip_to for searches of several words
-    writer_searcher,  # noqa: F401 - a finished writer's mapped segments are freed
+    whoosh_memory,  # noqa: F401 - segments read in place, old ones unmapped at once
 )
 from app.search.schema import SCHEMA_VERSION, build_schema
 
