@@ -103,6 +103,8 @@ class Stack:
                 "SOCKETIO_MESSAGE_QUEUE": self.queue_url,
                 "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", self.queue_url),
                 "WEB_THREADS": str(self.config.threads),
+                # As deploy/rollcall.env.example sets it for the systemd units (it says why).
+                "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX") or "2",
                 "FLASK_APP": "wsgi",
                 "PYTHONUNBUFFERED": "1",
             }

@@ -90,6 +90,7 @@ def test_nginx_accepts_the_generated_configuration(tmp_path):
 
 def test_the_stack_configures_every_process_alike(tmp_path, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
     config = StackConfig(port=9100, processes=3, redis_port=9190, state_dir=tmp_path)
     stack = Stack(config)
     assert stack.web_ports == [9101, 9102, 9103]
@@ -100,6 +101,9 @@ def test_the_stack_configures_every_process_alike(tmp_path, monkeypatch):
     key = tmp_path / "secret_key"
     assert env["SECRET_KEY"] == key.read_text() and oct(key.stat().st_mode & 0o777) == "0o600"
     assert Stack(config).env["SECRET_KEY"] == env["SECRET_KEY"]  # kept: sessions survive a restart
+    # As the systemd units get it from the environment file.
+    example = (ROOT / "deploy" / "rollcall.env.example").read_text()
+    assert "MALLOC_ARENA_MAX=2" in example.splitlines() and env["MALLOC_ARENA_MAX"] == "2"
 
 
 @pytest.mark.parametrize("url", ["postgresql+psycopg://rollcall:s3cret@db/rollcall"])
