@@ -218,7 +218,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--fanout-posts", type=int, default=20)
     parser.add_argument("--samples", type=int, default=20, help="posts timed to the socket and search")
     parser.add_argument("--deep-pages", type=int, default=50)
-    parser.add_argument("--listener-procs", type=int, default=4)
+    parser.add_argument(
+        "--listener-procs", type=int, default=2, help="client processes holding the fan-out sockets"
+    )
     parser.add_argument(
         "--processes",
         type=int,
