@@ -42,7 +42,7 @@ run: seed
 	@echo "Rollcall on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/python wsgi.py
 
-# The production stack on loopback: nginx (ip_hash) -> N gunicorn processes -> Redis, plus the jobs
+# The production stack on loopback: nginx (least_conn; Socket.IO sticky) -> N gunicorn processes -> Redis, plus the jobs
 # worker; PostgreSQL when DATABASE_URL is set, else SQLite (WAL). Ctrl-C stops everything.
 # PROD_PORT (default 8000), WEB_PROCESSES (default: one per core), WEB_THREADS, REDIS_PORT override.
 run-prod: seed

@@ -8,19 +8,51 @@ the deliveries it is timing.
 
 import multiprocessing as mp
 import queue
+import socket
 import threading
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+import engineio
 import requests
 import socketio
 
 from bench.load import percentile
 
 
-def connect(base_url: str, token: str) -> socketio.Client:
-    """A script's socket: WebSocket only, token auth."""
-    client = socketio.Client(reconnection=False)
+class _InlineEngineIO(engineio.Client):
+    """Handles each message in the socket's reader thread. python-engineio's client starts a new
+    thread for every message it receives: 500 thread starts a post, more CPU than the server spends
+    sending it, on the same two cores (a browser handles messages in its event loop)."""
+
+    def _trigger_event(self, event, *args, **kwargs):
+        if event == "message":
+            kwargs["run_async"] = False
+        return super()._trigger_event(event, *args, **kwargs)
+
+
+class BenchClient(socketio.Client):
+    """python-socketio's client over _InlineEngineIO (event handlers must not block)."""
+
+    def _engineio_client_class(self):
+        return _InlineEngineIO
+
+
+def loopback_source(index: int) -> str:
+    """The index-th of distinct loopback addresses (127.0.1.1, 127.0.1.2 …): a staff member's own
+    machine, so nginx's address hash spreads the fan-out's sockets as it would spread real staff."""
+    return f"127.0.{1 + index // 250}.{1 + index % 250}"
+
+
+def connect(base_url: str, token: str, source: str | None = None) -> socketio.Client:
+    """A script's socket: WebSocket only, token auth; from the `source` address if given."""
+    options = {}
+    if source is not None:
+        address = urlsplit(base_url)
+        sock = socket.create_connection((address.hostname, address.port), 30, (source, 0))
+        options["websocket_extra_options"] = {"socket": sock}
+    client = BenchClient(reconnection=False, **options)
     client.connect(base_url, auth={"token": token}, transports=["websocket"], wait_timeout=30)
     return client
 
@@ -86,13 +118,14 @@ def to_socket_and_search(
     return Delivery(socket=socket_s, search=search_s, missed=missed)
 
 
-def _listen(base_url: str, tokens: list[str], ready, out, stop) -> None:
-    """A child process: hold these sockets open; report (post id, arrival wall time) for every post."""
+def _listen(base_url: str, tokens: list[tuple[int, str]], ready, out, stop) -> None:
+    """A child process: hold these sockets open, each from its own loopback address; report
+    (post id, arrival wall time) for every post."""
     clients = []
-    for token in tokens:
+    for index, token in tokens:
         try:
-            client = connect(base_url, token)
-        except socketio.exceptions.ConnectionError:
+            client = connect(base_url, token, loopback_source(index))
+        except (socketio.exceptions.ConnectionError, OSError):
             ready.put(0)
             continue
 
@@ -124,7 +157,8 @@ class Listeners:
         self.base_url = base_url
         ctx = mp.get_context("spawn")  # no inherited database connections or locks
         self.ready, self.out, self.stop = ctx.Queue(), ctx.Queue(), ctx.Event()
-        shares = [tokens[i::procs] for i in range(procs) if tokens[i::procs]]
+        numbered = list(enumerate(tokens))
+        shares = [numbered[i::procs] for i in range(procs) if numbered[i::procs]]
         self.children = [
             ctx.Process(target=_listen, args=(base_url, share, self.ready, self.out, self.stop), daemon=True)
             for share in shares

@@ -2,10 +2,12 @@
 
     .venv/bin/python -m bench.run --database-url sqlite:///instance/bench.db     (make bench-http)
 
-Measured from outside the process over HTTP, against one single-worker gunicorn process with the
-production settings (deploy/gunicorn.conf.py, Redis queue and rate limits, the jobs worker) on a
-fresh copy of the benchmark organisation, and against the ceiling (a one-route Flask app under the
-same gunicorn config and client). Prints each figure beside its target; writes bench/results/.
+Measured from outside over HTTP, against the production configuration the README documents, as
+`make run-prod` starts it (deploy/stack.py): nginx in front of one single-worker gunicorn process
+per core (deploy/gunicorn.conf.py), the Redis queue and rate limits and the jobs worker, on a fresh
+copy of the benchmark organisation; and against the ceiling (a one-route Flask app behind the same
+nginx and processes, same client). `--processes 1` gives one process's figures (sizing). Prints
+each figure beside its target; writes bench/results/.
 """
 
 import argparse
@@ -21,6 +23,7 @@ from bench.cast import Cast, prepare, settle, sign_in
 from bench.load import Load, Result, run, tool_name
 from bench.report import Report, machine, write
 from bench.server import Server, clean_state, drop_stale_index, index_for, mark_index, working_copy
+from deploy.stack import default_processes
 
 TARGETS = {
     "feed_p50_ms": 15.0,
@@ -153,10 +156,10 @@ def _live_rows(report: Report, server: Server, cast: Cast, opts) -> None:
         **search,
         missed=delivery.missed,
     )
-    before = server.memory()["web worker"]["VmRSS"]
+    before = server.web_rss_kb()
     with live.Listeners(server.url, cast.listener_tokens, procs=opts.listener_procs) as listeners:
         time.sleep(1)
-        after = server.memory()["web worker"]["VmRSS"]
+        after = server.web_rss_kb()
         fan = listeners.time_posts(cast.poster_token, cast.community_id, opts.fanout_posts)
     timing = live.summary_ms(fan.last)
     per = (after - before) / max(fan.connected, 1)
@@ -173,7 +176,7 @@ def _live_rows(report: Report, server: Server, cast: Cast, opts) -> None:
     report.add(
         "memory_per_socket",
         "Server memory per open socket",
-        f"{per:.0f} kB (web worker RSS {before / 1024:.0f} → {after / 1024:.0f} MB)",
+        f"{per:.0f} kB (web workers' RSS together {before / 1024:.0f} → {after / 1024:.0f} MB)",
         before_kb=before,
         after_kb=after,
     )
@@ -196,6 +199,12 @@ def _memory_rows(report: Report, server: Server) -> None:
         )
 
 
+def threads_for(clients: int, processes: int) -> int:
+    """Threads per web process: its share of the fan-out's sockets (each holds one) with room for an
+    uneven address hash (+25%), and 60 for requests."""
+    return max(100, -(-clients * 5 // (4 * processes)) + 60)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -209,7 +218,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--fanout-posts", type=int, default=20)
     parser.add_argument("--samples", type=int, default=20, help="posts timed to the socket and search")
     parser.add_argument("--deep-pages", type=int, default=50)
-    parser.add_argument("--listener-procs", type=int, default=4)
+    parser.add_argument(
+        "--listener-procs", type=int, default=2, help="client processes holding the fan-out sockets"
+    )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=default_processes(),
+        help="web processes behind nginx (default: one per core, as the README documents)",
+    )
     parser.add_argument(
         "--results", action=argparse.BooleanOptionalAction, default=True, help="write bench/results/"
     )
@@ -225,7 +242,7 @@ def main(argv: list[str] | None = None) -> None:
     cast = prepare(work, opts.clients)
     report = Report()
 
-    ceiling = Server(work, opts.state_dir, ceiling=True).start()
+    ceiling = Server(work, opts.state_dir, processes=opts.processes, ceiling=True).start()
     try:
         for concurrency in (1, 8):
             result: Result = run(Load(f"{ceiling.url}/"), concurrency, opts.duration, opts.warmup)
@@ -239,7 +256,8 @@ def main(argv: list[str] | None = None) -> None:
     server = Server(
         work,
         opts.state_dir,
-        threads=max(100, opts.clients + 60),
+        threads=threads_for(opts.clients, opts.processes),
+        processes=opts.processes,
         search_index=index,
     ).start()
     mark_index(opts.database_url, index)
@@ -268,6 +286,7 @@ def main(argv: list[str] | None = None) -> None:
         "duration": opts.duration,
         "warmup": opts.warmup,
         "client": tool_name(),
+        "web_processes": server.processes,
         "web_threads": server.threads,
         "listeners": len(cast.listener_tokens),
     }
@@ -275,7 +294,8 @@ def main(argv: list[str] | None = None) -> None:
         f"\nMachine: {before['cpu']}, {before['memory']} RAM, load {before['load']} → {after['load']}; {before['date']}"
     )
     print(
-        f"Server: 1 gunicorn process (gthread, {server.threads} threads), Redis queue, jobs worker; client {tool_name()}"
+        f"Server: nginx → {server.processes} gunicorn process(es) (gthread, {server.threads} threads each), "
+        f"Redis queue, jobs worker; client {tool_name()}"
     )
     print(report.table())
     if opts.results:

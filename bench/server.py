@@ -1,28 +1,25 @@
-"""The measured server: production settings, one single-worker gunicorn process, its Redis and jobs worker.
+"""The measured server: the production stack the README documents, over the benchmark database.
 
-Exactly what deploy/systemd runs per core (`gunicorn -c deploy/gunicorn.conf.py`, gthread, one
-worker), with the Redis message queue and rate-limit storage and `flask jobs run` beside it, over
-a working copy of the benchmark database (SQLite: copied afresh each run, so every run starts from
-the same data). The ceiling is a trivial Flask app under the same gunicorn config.
+deploy/stack.py's Stack, as `make run-prod` runs it: nginx (deploy/nginx-site.conf) in front of one
+single-worker gunicorn process per core (deploy/gunicorn.conf.py, gthread), the Redis message
+queue and rate-limit storage, and `flask jobs run`, over a working copy of the benchmark database
+(SQLite: copied afresh each run, so every run starts from the same data). The ceiling is a
+trivial Flask app behind the same nginx and gunicorn processes.
 """
 
-import os
 import secrets
 import shutil
 import sqlite3
-import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from deploy.processes import Child, StackError, free_port, http_ok
-from deploy.stack import ROOT
+from deploy.processes import Child, StackError, free_port
+from deploy.stack import Stack, StackConfig
 
-GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
 # The jobs worker's pass interval in deploy/systemd/rollcall-jobs.service.
 JOBS_INTERVAL = 5.0
 
@@ -108,109 +105,58 @@ def children_of(pid: int) -> list[int]:
 
 @dataclass
 class Server:
-    """A running web process (and, unless `ceiling`, its Redis and jobs worker)."""
+    """The production stack (deploy/stack.py) over the benchmark database: nginx, `processes`
+    single-worker gunicorn processes, Redis and the jobs worker; or, as `ceiling`, the same nginx
+    and gunicorn processes serving bench/ceiling.py."""
 
     database_url: str
     state: Path
     threads: int = 100
+    processes: int = 2
     ceiling: bool = False
     jobs_interval: float = JOBS_INTERVAL
     search_index: Path | None = None  # default: beside the database (see index_for)
-    port: int = field(default_factory=free_port)
-    children: dict[str, Child] = field(default_factory=dict)
-    env: dict[str, str] = field(default_factory=dict)
+    stack: Stack | None = None
 
     @property
     def url(self) -> str:
-        """Where it answers."""
-        return f"http://127.0.0.1:{self.port}"
+        """Where nginx answers."""
+        return self.stack.url
 
-    def _env(self, redis_port: int, index_dir: Path) -> dict[str, str]:
-        queue = f"redis://127.0.0.1:{redis_port}/0"
-        return {
-            **os.environ,
-            "ROLLCALL_CONFIG": "production",
+    def _config(self) -> StackConfig:
+        env = {
             "SECRET_KEY": secrets.token_urlsafe(32),
-            "SESSION_COOKIE_SECURE": "0",  # plain http on loopback
-            "BASE_URL": self.url,
             "DATABASE_URL": self.database_url,
-            "SEARCH_INDEX_DIR": str(index_dir),
+            "SEARCH_INDEX_DIR": str(self.index_dir()),
             "MEDIA_DIR": str(self.state / "media"),
             "OUTBOX_DIR": str(self.state / "outbox"),
-            "SOCKETIO_MESSAGE_QUEUE": queue,
-            "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{redis_port}/1",
             # The limits still count in Redis on every call; only their ceilings are lifted, so
             # the benchmark measures the app rather than its 429s.
             "API_RATE_LIMIT": "10000000 per minute",
             "LOGIN_RATE_LIMIT": "10000 per minute",
-            "WEB_THREADS": str(self.threads),
-            "FLASK_APP": "wsgi",
-            "PYTHONUNBUFFERED": "1",
         }
-
-    def _child(self, name: str, argv: list[str], **kwargs) -> Child:
-        child = Child(name, argv, self.env, ROOT, self.state / "logs" / f"{name}.log", **kwargs)
-        self.children[name] = child
-        return child
-
-    def _gunicorn(self, app: str) -> list[str]:
-        return [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            str(GUNICORN_CONF),
-            "-b",
-            f"127.0.0.1:{self.port}",
-            app,
-        ]
-
-    def _run_once(self, name: str, argv: list[str], timeout: float = 900) -> None:
-        child = Child(name, argv, self.env, ROOT, self.state / "logs" / f"{name}.log")
-        child.start()
-        if child.popen.wait(timeout) != 0:
-            raise StackError(f"{' '.join(argv[:5])} failed; see {child.log}\n{child.tail()}")
+        # The migration's app start creates an empty index marked for rebuilding; build it before
+        # serving rather than let the jobs worker rebuild it while we measure.
+        reindex = [["search", "reindex", "--procs", "2"]] if self._index_stale() else []
+        return StackConfig(
+            port=free_port(),
+            web_ports=[free_port() for _ in range(self.processes)],
+            redis_port=free_port(),
+            database_url=self.database_url,
+            state_dir=self.state,
+            threads=self.threads,
+            jobs_interval=self.jobs_interval,
+            seed_demo=False,
+            env=env,
+            app="bench.ceiling:app" if self.ceiling else "wsgi:app",
+            backing=not self.ceiling,
+            prepare=[] if self.ceiling else reindex,
+        )
 
     def start(self) -> "Server":
-        """Start everything and wait until the web process answers /healthz."""
+        """Start everything and wait until nginx answers /healthz."""
         self.state.mkdir(parents=True, exist_ok=True)
-        try:
-            if self.ceiling:
-                self.env = {**os.environ, "WEB_THREADS": str(self.threads), "PYTHONUNBUFFERED": "1"}
-                self._child(
-                    "ceiling", self._gunicorn("bench.ceiling:app"), ready=http_ok(f"{self.url}/healthz")
-                )
-                self._launch("ceiling")
-                return self
-            redis_port = free_port()
-            self.env = self._env(redis_port, self.index_dir())
-            self._child(
-                "redis",
-                [
-                    "redis-server",
-                    "--port",
-                    str(redis_port),
-                    "--bind",
-                    "127.0.0.1",
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                ],
-                ready=lambda: _pings(redis_port),
-            )
-            self._launch("redis")
-            flask = [sys.executable, "-m", "flask"]
-            self._run_once("migrate", [*flask, "db", "upgrade"])
-            if self._index_stale():
-                self._run_once("reindex", [*flask, "search", "reindex", "--procs", "2"])
-            self._child("web", self._gunicorn("wsgi:app"), ready=http_ok(f"{self.url}/healthz"))
-            self._launch("web")
-            self._child("jobs", [*flask, "jobs", "run", "--interval", str(self.jobs_interval)])
-            self._launch("jobs")
-        except BaseException:
-            self.stop()
-            raise
+        self.stack = Stack(self._config()).start()
         return self
 
     def index_dir(self) -> Path:
@@ -218,49 +164,46 @@ class Server:
         return self.search_index or index_for(self.database_url, self.state)
 
     def _index_stale(self) -> bool:
-        # The migration's app start creates an empty index marked for rebuilding; build it here,
-        # before serving, rather than let the jobs worker rebuild it while we measure.
         index = self.index_dir()
         version = index / ".schema-version"
         return not version.exists() or (index / ".rebuild-needed").exists()
 
-    def _launch(self, name: str) -> None:
-        self.children[name].start()
-        self.children[name].wait_ready(timeout=120)
-
-    def worker_pid(self) -> int:
-        """The gunicorn worker that serves requests (the arbiter's child)."""
-        name = "ceiling" if self.ceiling else "web"
-        arbiter = self.children[name].pid
-        for _ in range(50):
-            pids = children_of(arbiter)
-            if pids:
-                return pids[0]
-            time.sleep(0.1)
-        raise StackError("gunicorn has no worker")
+    def web_children(self) -> list[Child]:
+        """The gunicorn arbiters, one per process."""
+        return [child for name, child in self.stack.children.items() if name.startswith("web-")]
 
     def memory(self) -> dict[str, dict[str, int]]:
-        """Resident memory (now and peak, kB) of every process we run."""
-        out = {"web worker": rss_kb(self.worker_pid())}
-        for name, child in self.children.items():
-            if child.pid:
-                out[{"web": "gunicorn arbiter", "ceiling": "gunicorn arbiter"}.get(name, name)] = rss_kb(
-                    child.pid
-                )
+        """Resident memory (now and peak, kB) of every process we run (nginx's aside)."""
+        out = {}
+        webs = self.web_children()
+        for index, child in enumerate(webs, 1):
+            suffix = f" {index}" if len(webs) > 1 else ""
+            out[f"web worker{suffix}"] = rss_kb(worker_pid(child.pid))
+            out[f"gunicorn arbiter{suffix}"] = rss_kb(child.pid)
+        for name in ("jobs", "redis"):
+            child = self.stack.children.get(name)
+            if child is not None and child.pid:
+                out[name] = rss_kb(child.pid)
         return out
 
+    def web_rss_kb(self) -> int:
+        """The web workers' resident memory together, now."""
+        return sum(v["VmRSS"] for k, v in self.memory().items() if k.startswith("web worker"))
+
     def stop(self) -> None:
-        """Stop the web process and the worker, then Redis."""
-        for name in ("ceiling", "web", "jobs", "redis"):
-            if name in self.children:
-                self.children[name].stop()
+        """Stop nginx, the web processes and the worker, then Redis."""
+        if self.stack is not None:
+            self.stack.stop()
 
 
-def _pings(port: int) -> bool:
-    try:
-        return bool(redis.Redis(port=port, socket_timeout=0.5).ping())
-    except redis.RedisError:
-        return False
+def worker_pid(arbiter: int) -> int:
+    """The gunicorn worker that serves requests (the arbiter's child)."""
+    for _ in range(50):
+        pids = children_of(arbiter)
+        if pids:
+            return pids[0]
+        time.sleep(0.1)
+    raise StackError("gunicorn has no worker")
 
 
 def clean_state(state: Path) -> None:

@@ -2,7 +2,7 @@
 
 One worker per process, always: Flask-SocketIO keeps a client's long-polling session in the process
 that opened it, so `-w 2` breaks polling (DESIGN.md). Scale with one process per core behind nginx
-`ip_hash` and the Redis message queue instead.
+(Socket.IO sticky by client address) and the Redis message queue instead.
 
 Threaded workers (gthread + simple-websocket), not gevent: the app talks to SQLite, PostgreSQL,
 Redis, SMTP and the Whoosh index through ordinary blocking libraries. Under gevent any call that

@@ -36,7 +36,7 @@ def render_site(
     static_dir: Path = ROOT / "static",
     tls: dict | None = None,
 ) -> str:
-    """The site: an ip_hash upstream over the gunicorn ports, WebSocket upgrades, static files."""
+    """The site: least_conn over the gunicorn ports, Socket.IO sticky by client address, static files."""
     return _env.get_template(SITE_TEMPLATE).render(
         ports=ports, listen=listen, server_name=server_name, static_dir=str(static_dir), tls=tls
     )

@@ -1,6 +1,6 @@
 """The production stack on one machine, on loopback: `make run-prod` (or `python -m deploy.stack`).
 
-nginx (ip_hash, WebSocket upgrades, static files) in front of N single-worker gunicorn processes,
+nginx (least_conn, Socket.IO sticky by address, static files) in front of N single-worker gunicorn processes,
 a Redis message queue for Socket.IO and the rate limits, and the `flask jobs run` worker, over
 PostgreSQL when DATABASE_URL says so (else SQLite in WAL mode, fine for one host). Each part runs
 as a child with its log under instance/stack/logs/; a web process or the worker that dies is
@@ -58,6 +58,12 @@ class StackConfig:
     jobs_interval: float = 2.0
     seed_demo: bool = True
     env: dict[str, str] = field(default_factory=dict)
+    app: str = "wsgi:app"  # what each web process serves (the benchmark's ceiling serves another)
+    # Redis, migrations and the jobs worker; False runs only the web processes behind nginx (the
+    # benchmark's ceiling, a one-route app that needs none of them).
+    backing: bool = True
+    # Flask commands run after migrating, before the web processes start (the benchmark's reindex).
+    prepare: list[list[str]] = field(default_factory=list)
 
 
 class Stack:
@@ -65,7 +71,7 @@ class Stack:
 
     def __init__(self, config: StackConfig) -> None:
         self.config = config
-        self.state = config.state_dir
+        self.state = config.state_dir.resolve()  # nginx reads paths relative to its prefix
         self.web_ports = config.web_ports or [config.port + 1 + i for i in range(config.processes)]
         self.queue_url = config.message_queue or f"redis://127.0.0.1:{config.redis_port}/0"
         self.url = f"http://127.0.0.1:{config.port}"
@@ -97,6 +103,8 @@ class Stack:
                 "SOCKETIO_MESSAGE_QUEUE": self.queue_url,
                 "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", self.queue_url),
                 "WEB_THREADS": str(self.config.threads),
+                # As deploy/rollcall.env.example sets it for the systemd units (it says why).
+                "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX") or "2",
                 "FLASK_APP": "wsgi",
                 "PYTHONUNBUFFERED": "1",
             }
@@ -144,7 +152,7 @@ class Stack:
 
     def _web(self, index: int, port: int) -> Child:
         argv = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")]
-        argv += ["-b", f"127.0.0.1:{port}", "--name", f"rollcall-web-{index}"]
+        argv += ["-b", f"127.0.0.1:{port}", "--name", f"rollcall-web-{index}", self.config.app]
         # Stopped with SIGTERM, as systemd does: gunicorn.conf.py closes the sockets, requests finish.
         return self._child(f"web-{index}", argv, ready=http_ok(f"http://127.0.0.1:{port}/healthz"))
 
@@ -182,33 +190,39 @@ class Stack:
     # ---- lifecycle ------------------------------------------------------------------------------
     def start(self) -> "Stack":
         """Bring up Redis, the schema, the web processes, the worker and nginx; stop all on failure."""
-        wanted = [self.config.port, *self.web_ports] + (
-            [] if self.config.message_queue else [self.config.redis_port]
-        )
+        own_redis = self.config.backing and not self.config.message_queue
+        wanted = [self.config.port, *self.web_ports] + ([self.config.redis_port] if own_redis else [])
         busy = [port for port in wanted if not port_free(port)]
         if busy:
             raise StackError(
                 f"port(s) {', '.join(map(str, busy))} on 127.0.0.1 are in use (PORT=... to move)"
             )
         try:
-            if not self.config.message_queue:
-                self._launch(self._redis())
-            flask = [sys.executable, "-m", "flask"]
-            self.run_once("migrate", [*flask, "db", "upgrade"])
-            if self.config.seed_demo:
-                self.run_once("seed", [*flask, "demo", "seed", "--if-empty"])
+            if self.config.backing:
+                self._prepare()
             webs = [self._web(i + 1, port) for i, port in enumerate(self.web_ports)]
             for child in webs:
                 child.start()
             for child in webs:
                 child.wait_ready()
-            self._launch(self._jobs())
+            if self.config.backing:
+                self._launch(self._jobs())
             self._launch(self._nginx())
         except BaseException:
             self.stop()
             raise
         self.write_pids()
         return self
+
+    def _prepare(self) -> None:
+        if not self.config.message_queue:
+            self._launch(self._redis())
+        flask = [sys.executable, "-m", "flask"]
+        self.run_once("migrate", [*flask, "db", "upgrade"])
+        if self.config.seed_demo:
+            self.run_once("seed", [*flask, "demo", "seed", "--if-empty"])
+        for command in self.config.prepare:
+            self.run_once(command[0], [*flask, *command], timeout=900)
 
     def write_pids(self) -> None:
         """Record which process is which in state_dir/pids.json (for operators, and the tests)."""
@@ -271,7 +285,7 @@ class Stack:
         return "\n".join(
             [
                 f"Rollcall production stack on {self.url}  (Ctrl-C stops everything)",
-                f"  nginx     :{self.config.port}  ip_hash over {len(self.web_ports)} processes",
+                f"  nginx     :{self.config.port}  least_conn over {len(self.web_ports)} processes (Socket.IO sticky)",
                 f"  gunicorn  {ports}  1 worker x {self.config.threads} threads each",
                 f"  redis     {queue}  Socket.IO message queue and rate limits",
                 f"  jobs      flask jobs run --interval {self.config.jobs_interval:g}",

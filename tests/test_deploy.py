@@ -24,15 +24,22 @@ DOCUMENTED_SITE = render_site(
 )
 
 
-def test_the_site_is_sticky_and_upgrades_websockets():
+def _upstream(site: str, name: str) -> list[str]:
+    return site.split(f"upstream {name} {{")[1].split("}")[0].strip().splitlines()
+
+
+def test_pages_go_to_the_least_busy_process_and_socketio_is_sticky():
     site = render_site([8101, 8102, 8103], listen="127.0.0.1:8100")
-    assert "ip_hash;" in site
-    assert [line.split()[1] for line in site.splitlines() if line.strip().startswith("server 127.")] == [
-        "127.0.0.1:8101",
-        "127.0.0.1:8102",
-        "127.0.0.1:8103",
-    ]
+    ports = ["127.0.0.1:8101", "127.0.0.1:8102", "127.0.0.1:8103"]
+    pages, sockets = _upstream(site, "rollcall"), _upstream(site, "rollcall_socketio")
+    # No stickiness for pages: a building behind one proxy address spreads over every process.
+    assert "least_conn;" in pages and not any("hash" in line for line in pages)
+    # Long-polling needs it, on the whole address (ip_hash would pool a /24 on one process).
+    assert sockets[0].strip() == "hash $remote_addr consistent;" and "ip_hash;" not in site
+    for upstream in (pages, sockets):
+        assert [line.split()[1] for line in upstream if line.strip().startswith("server ")] == ports
     socket_block = site.split("location /socket.io/")[1].split("}")[0]
+    assert "proxy_pass http://rollcall_socketio;" in socket_block
     for directive in (
         "proxy_set_header Upgrade $http_upgrade;",
         "proxy_set_header Connection $connection_upgrade;",
@@ -41,6 +48,7 @@ def test_the_site_is_sticky_and_upgrades_websockets():
         "proxy_set_header Host $http_host;",
     ):
         assert directive in socket_block
+    assert "proxy_pass http://rollcall;" in site.split("location / {")[1]
     assert "listen 127.0.0.1:8100;" in site and "ssl" not in site
 
 
@@ -82,6 +90,7 @@ def test_nginx_accepts_the_generated_configuration(tmp_path):
 
 def test_the_stack_configures_every_process_alike(tmp_path, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
     config = StackConfig(port=9100, processes=3, redis_port=9190, state_dir=tmp_path)
     stack = Stack(config)
     assert stack.web_ports == [9101, 9102, 9103]
@@ -92,6 +101,9 @@ def test_the_stack_configures_every_process_alike(tmp_path, monkeypatch):
     key = tmp_path / "secret_key"
     assert env["SECRET_KEY"] == key.read_text() and oct(key.stat().st_mode & 0o777) == "0o600"
     assert Stack(config).env["SECRET_KEY"] == env["SECRET_KEY"]  # kept: sessions survive a restart
+    # As the systemd units get it from the environment file.
+    example = (ROOT / "deploy" / "rollcall.env.example").read_text()
+    assert "MALLOC_ARENA_MAX=2" in example.splitlines() and env["MALLOC_ARENA_MAX"] == "2"
 
 
 @pytest.mark.parametrize("url", ["postgresql+psycopg://rollcall:s3cret@db/rollcall"])

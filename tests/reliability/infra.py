@@ -189,10 +189,12 @@ def upstreams_for(stack: Stack, marker: str) -> set[str]:
 
 
 def process_for_loopback(stack: Stack) -> str:
-    """The web process (web-1, web-2 …) nginx's ip_hash gives clients on 127.0.0.1, such as a
-    Listener's WebSocket (nginx logs a WebSocket only when it closes, so ask with a probe request)."""
+    """The web process (web-1, web-2 …) nginx gives Socket.IO clients on 127.0.0.1, such as a
+    Listener's WebSocket (nginx logs a WebSocket only when it closes, so ask with a probe: an
+    Engine.IO polling handshake, routed by the same address hash; the session it opens expires)."""
     probe = f"probe={time.monotonic_ns()}"
-    with urllib.request.urlopen(f"{stack.url}/healthz?{probe}", timeout=10) as response:
+    url = f"{stack.url}/socket.io/?EIO=4&transport=polling&{probe}"
+    with urllib.request.urlopen(url, timeout=10) as response:
         assert response.status == 200
     # nginx writes the log line just after answering: wait for it.
     [address] = wait_for(lambda: upstreams_for(stack, probe), 5, "nginx to log the probe")
@@ -276,7 +278,7 @@ def make_people(stack: Stack, count: int, prefix: str) -> list[dict]:
 class Api:
     """A keep-alive JSON client for one person, optionally from its own loopback address.
 
-    nginx's ip_hash keys on the first three octets, so 127.0.<n>.1 spreads clients over processes.
+    Pages and the API go to the least busy process whatever the address; Socket.IO is hashed on it.
     """
 
     def __init__(self, port: int, token: str, source: str | None = None) -> None:

@@ -1,7 +1,8 @@
 """The load the reliability tests put on a stack, and the checks that nothing was lost.
 
 Writers post and reply through the API as fast as they can, each from its own loopback address
-(so nginx's ip_hash spreads them over the processes); readers page the home feed meanwhile.
+(as staff at their own desks); nginx sends each request to the least busy process; readers page
+the home feed meanwhile.
 """
 
 import json

@@ -1,8 +1,8 @@
-"""The production stack: nginx with ip_hash in front of two gunicorn processes and a Redis queue.
+"""The production stack: nginx in front of two gunicorn processes and a Redis queue.
 
 A post handled by either process reaches a socket held by the other, through nginx, over WebSocket
-and over long-polling; polling stays on one process (sticky); static files come from nginx; the
-rate limits count across processes.
+and over long-polling; polling stays on one process (sticky) while pages from one address spread
+over both; static files come from nginx; the rate limits count across processes.
 """
 
 import time
@@ -54,8 +54,19 @@ def test_long_polling_stays_with_one_process(shared_stack, people):
         sid = listener.client.eio.sid
     finally:
         listener.close()
-    # Every request of that Engine.IO session went to the same gunicorn process: ip_hash at work.
+    # Every request of that Engine.IO session went to the same gunicorn process: the address hash.
     assert len(wait_for(lambda: upstreams_for(stack, f"sid={sid}"), 5, "nginx's log of the polls")) == 1
+
+
+def test_pages_from_one_address_spread_over_the_processes(shared_stack):
+    stack = shared_stack.stack
+    marker = f"spread={time.monotonic_ns()}"
+    for _ in range(3 * len(stack.web_ports)):
+        with urllib.request.urlopen(f"{stack.url}/healthz?{marker}", timeout=5) as response:
+            assert response.status == 200
+    # least_conn, not a hash of the address: a whole building behind one proxy is not one process.
+    served = wait_for(lambda: upstreams_for(stack, marker), 5, "nginx's log of the requests")
+    assert len(served) == len(stack.web_ports)
 
 
 def test_nginx_serves_static_files_and_pages(shared_stack):
