@@ -9,6 +9,7 @@ deletions or is merged gets a new reader, and so fresh caches.
 """
 
 import heapq
+import weakref
 from bisect import bisect_right
 from collections import OrderedDict
 from itertools import accumulate, islice
@@ -65,7 +66,9 @@ class SegmentCache:
     """One segment's cached postings, filter sets, permission scopes and dates."""
 
     def __init__(self, reader) -> None:
-        self.reader = reader
+        # Weakly: the cache lives on the reader, and a cycle would keep each replaced segment's
+        # reader (and its mapped file) until a full garbage collection (see whoosh_memory.py).
+        self._reader = weakref.ref(reader)
         self.terms: OrderedDict[tuple, dict[int, float]] = OrderedDict()
         self.held = 0  # postings in self.terms
         self._levels: dict[int, dict[float, frozenset[int]]] = {}  # by id() of a dict in self.terms
@@ -74,6 +77,11 @@ class SegmentCache:
         self._created: list[int] | None = None
         self._by_date: list[int] | None = None  # document numbers, newest first
         self._rank: list[int] | None = None  # minus each document's place in _by_date
+
+    @property
+    def reader(self):
+        """The segment's reader (alive while anyone searches it: the cache is its attribute)."""
+        return self._reader()
 
     def term(self, field: str, text: str) -> dict[int, float]:
         """A word's postings in one field (least recently used terms are dropped past TERM_BUDGET)."""
