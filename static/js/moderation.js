@@ -23,7 +23,7 @@
       .split("{clause}").join(clauseLabel());
   }
 
-  picker.addEventListener("change", function () {
+  function useTemplate() {
     var option = picker.options[picker.selectedIndex];
     if (!option || !option.value) return;
     // Never throw away what the moderator has typed themselves.
@@ -35,7 +35,12 @@
     var radio = intent && form.querySelector('input[name="intent"][value="' + intent + '"]');
     if (radio) radio.checked = true;
     text.focus();
-  });
+  }
+
+  picker.addEventListener("change", useTemplate);
+  // Picked while the page was still loading (a slow connection or machine): this script runs after
+  // the form is usable, so apply the choice now, as long as nothing has been written yet.
+  if (picker.value && !text.value.trim()) useTemplate();
 
   // The picker's own submit button is for browsers without JavaScript.
   var fallback = picker.form && picker.form.querySelector("button[type=submit]");

@@ -6,9 +6,12 @@ import re
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from app.extensions import db
-from app.models import User
+from app.models import ModerationCase, PolicyClause, User
+from app.moderation import decisions, reports
+from app.moderation.cases import resolve_target
 from app.moderation.explanations import install_suggested
 from app.policy.services import ClauseDraft, drafts_from_version, publish
 from app.posts.services import create_post
@@ -129,6 +132,44 @@ def test_report_decide_with_an_explanation_and_the_author_reads_it(live_server, 
     moderating.goto("/moderation/audit")
     expect(moderating.locator("code", has_text="moderation.decided")).to_be_visible()
     axe_check(moderating, "audit log")
+
+
+def test_a_template_picked_while_the_page_still_loads_fills_the_form(live_server, new_context):
+    # On a slow machine the moderator can choose before moderation.js has run: the choice must count.
+    admin = live_server.make_user(name="Andy Admin", role="admin")
+    _publish_policy(live_server, admin)
+    author = live_server.make_user(name="Liam Author")
+    reporter = live_server.make_user(name="Mark Reporter")
+    moderator = live_server.make_user(name="Priya Moderator", role="moderator")
+    post = live_server.write(
+        lambda: create_post(db.session.get(User, author.id), "Parade at 0700, kit check first.")
+    )
+
+    def open_claimed_case() -> int:
+        person = db.session.get(User, reporter.id)
+        clause = db.session.scalar(select(PolicyClause.id).where(PolicyClause.key == "keep-it-safe"))
+        case_id = reports.report_item(
+            person, resolve_target(person, "post", post.id), clause, "A plate."
+        ).case_id
+        decisions.claim(db.session.get(User, moderator.id), db.session.get(ModerationCase, case_id))
+        return case_id
+
+    case_id = live_server.write(open_claimed_case)
+    page = new_context().new_page()
+    sign_in(page, moderator)
+    held = []
+    page.route(
+        "**/js/moderation.js", lambda route: held.append(route)
+    )  # the script arrives only when released below
+    page.goto(f"/moderation/cases/{case_id}", wait_until="commit")
+    page.get_by_label("Start from a template").select_option(
+        label="Personal or operational detail: honest mistake"
+    )
+    held[0].continue_()
+    expect(page.get_by_label("Explanation for the author")).to_have_value(
+        re.compile(r"^Hi Liam, thanks for posting this")
+    )
+    expect(page.get_by_label(re.compile("^Honest mistake"))).to_be_checked()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
