@@ -12,6 +12,7 @@ from app.extensions import db, limiter
 from app.models import Base, Community, User
 from app.search.index import search_index
 from tests import factories
+from tests.realtime_helpers import SocketPool
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -200,6 +201,14 @@ def count_queries(app):
             event.remove(engine, "before_cursor_execute", _before)
 
     return _counter
+
+
+@pytest.fixture
+def sockets(app):
+    """Socket.IO test clients (tests/realtime_helpers.SocketPool), all closed after the test."""
+    pool = SocketPool(app)
+    yield pool
+    pool.close_all()
 
 
 @pytest.fixture(scope="session")

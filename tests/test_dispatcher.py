@@ -10,14 +10,7 @@ from app.db import writing
 from app.dispatcher import URGENT, dispatcher_for, in_background
 from app.extensions import db
 from app.models import Event
-from tests.realtime_helpers import SocketPool, received, sign_in
-
-
-@pytest.fixture
-def sockets(app):
-    pool = SocketPool(app)
-    yield pool
-    pool.close_all()
+from tests.realtime_helpers import received, sign_in
 
 
 @pytest.fixture

@@ -13,15 +13,7 @@ from app.identity import roster_job
 from app.jobs import TASKS
 from app.models import ApiToken, AuditEntry, User
 from tests import factories
-from tests.realtime_helpers import SocketPool, sign_in
-
-
-@pytest.fixture
-def sockets(app):
-    """Socket.IO test clients, all closed after the test."""
-    pool = SocketPool(app)
-    yield pool
-    pool.close_all()
+from tests.realtime_helpers import sign_in
 
 
 def _token(app, user) -> str:

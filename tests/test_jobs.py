@@ -3,22 +3,13 @@
 import os
 import signal
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import jobs
 from app.extensions import db
 from app.models import Event
-from tests.realtime_helpers import SocketPool, received, sign_in
-
-
-@pytest.fixture
-def sockets(app):
-    """Socket.IO test clients, all closed after the test."""
-    pool = SocketPool(app)
-    yield pool
-    pool.close_all()
+from tests.realtime_helpers import received, sign_in
 
 
 def undispatched_event(app, **data) -> int:

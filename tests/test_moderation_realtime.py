@@ -1,20 +1,10 @@
 """Live updates for moderation: a held post reaches only its author; approval reaches every reader."""
 
-import pytest
-
 from app.extensions import db
 from app.models import User
 from app.moderation import premoderation
 from tests.moderation_helpers import decide, make_post, open_case_for, published_policy, report  # noqa: F401
-from tests.realtime_helpers import SocketPool, received, sign_in
-
-
-@pytest.fixture
-def sockets(app):
-    """Socket.IO test clients, all closed after the test."""
-    pool = SocketPool(app)
-    yield pool
-    pool.close_all()
+from tests.realtime_helpers import received, sign_in
 
 
 def test_a_held_post_is_pushed_to_its_author_only_and_its_approval_to_everyone(

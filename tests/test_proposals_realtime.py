@@ -3,22 +3,12 @@ community's readers), carry ids and the seq but never the text, and a reconnect 
 
 import json
 
-import pytest
-
 from app.extensions import db
 from app.models import User
 from app.proposals import buyin, stages, suggestions
 from tests import factories
 from tests.proposal_helpers import GOOD, act, channels_fixture, make_proposal  # noqa: F401
-from tests.realtime_helpers import SocketPool, last_seq, received, sign_in
-
-
-@pytest.fixture
-def sockets(app):
-    """Socket.IO test clients, all closed after the test."""
-    pool = SocketPool(app)
-    yield pool
-    pool.close_all()
+from tests.realtime_helpers import last_seq, received, sign_in
 
 
 def _without_notifications(sio) -> list[dict]:

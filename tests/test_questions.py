@@ -11,17 +11,9 @@ from app.leadership import questions
 from app.models import AuditEntry, Event, Notification, Question, User
 from tests import factories
 from tests.api_helpers import api_factory  # noqa: F401
-from tests.realtime_helpers import SocketPool, received, sign_in
+from tests.realtime_helpers import received, sign_in
 
 ASKER = "Wren Whistleblower"
-
-
-@pytest.fixture
-def sockets(app):
-    """Socket.IO test clients, closed after the test."""
-    pool = SocketPool(app)
-    yield pool
-    pool.close_all()
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from app.realtime import last_event_seq, push_events
 from app.realtime.push import readers_online, room
 from tests import factories
 from tests.realtime_helpers import (
-    SocketPool,
     last_seq,
     live_sockets,
     names,
@@ -27,14 +26,6 @@ from tests.realtime_helpers import (
     sign_in,
     with_post,
 )
-
-
-@pytest.fixture
-def sockets(app):
-    """Socket.IO test clients, all closed after the test."""
-    pool = SocketPool(app)
-    yield pool
-    pool.close_all()
 
 
 def community(app, owner: User, visibility: str, members: list[User] = ()) -> int:

@@ -1,8 +1,6 @@
 """Cutting realtime access at once: sign-out, sign-out everywhere, password change, deactivation,
 token revocation and leaving a private community."""
 
-import pytest
-
 from app import events
 from app.admin.services import deactivate
 from app.api.tokens import create_token
@@ -10,15 +8,7 @@ from app.communities.services import leave
 from app.extensions import db
 from app.models import Community, User
 from tests import factories
-from tests.realtime_helpers import SocketPool, live_sockets, names, post, received, sign_in
-
-
-@pytest.fixture
-def sockets(app):
-    """Socket.IO test clients, all closed after the test."""
-    pool = SocketPool(app)
-    yield pool
-    pool.close_all()
+from tests.realtime_helpers import live_sockets, names, post, received, sign_in
 
 
 def two_browsers(app, sockets, user):

@@ -57,9 +57,15 @@ def test_a_heartbeat_to_a_dead_redis_is_silent_not_an_error(manager):
 
 def test_each_redis_database_has_its_own_channel():
     # Pub/sub ignores the database number: without this, two deployments on one Redis hear each other.
-    assert channel_for("redis://127.0.0.1:6379/0") == channel_for("redis://127.0.0.1:6379") == "flask-socketio"
+    assert (
+        channel_for("redis://127.0.0.1:6379/0") == channel_for("redis://127.0.0.1:6379") == "flask-socketio"
+    )
     assert channel_for("redis://127.0.0.1:6379/15") == "flask-socketio-db15"
-    assert channel_for("unix:///run/redis.sock?db=2") == channel_for("rediss://cache:6380/2") == "flask-socketio-db2"
+    assert (
+        channel_for("unix:///run/redis.sock?db=2")
+        == channel_for("rediss://cache:6380/2")
+        == "flask-socketio-db2"
+    )
     assert WatchedRedisManager("redis://127.0.0.1:6379/14", 1.0).channel == "flask-socketio-db14"
 
 

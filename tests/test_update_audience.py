@@ -15,17 +15,9 @@ from app.permissions.updates import addressed_clause, audience_clause, readers, 
 from app.posts.replies import create_reply, react
 from tests import factories
 from tests.api_helpers import api_factory  # noqa: F401
-from tests.realtime_helpers import SocketPool, last_seq, received, sign_in, with_post
+from tests.realtime_helpers import last_seq, received, sign_in, with_post
 
 SECRET = "Restructure of Operations"
-
-
-@pytest.fixture
-def sockets(app):
-    """Socket.IO test clients, closed after the test."""
-    pool = SocketPool(app)
-    yield pool
-    pool.close_all()
 
 
 @pytest.fixture

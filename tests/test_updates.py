@@ -9,15 +9,7 @@ from app.leadership.updates import acknowledge, publish_update, send_reminder_em
 from app.models import Notification, Post, Update, UpdateReceipt, User
 from tests import factories
 from tests.api_helpers import api_factory  # noqa: F401
-from tests.realtime_helpers import SocketPool, received, sign_in
-
-
-@pytest.fixture
-def sockets(app):
-    """Socket.IO test clients, closed after the test."""
-    pool = SocketPool(app)
-    yield pool
-    pool.close_all()
+from tests.realtime_helpers import received, sign_in
 
 
 def publish(app, author, **kwargs) -> int:

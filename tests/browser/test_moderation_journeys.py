@@ -31,6 +31,16 @@ def _publish_policy(live_server, admin: User) -> None:
     live_server.write(run)
 
 
+def _cast(live_server) -> tuple[User, User, User]:
+    """The published policy and templates, and the author, reporter and moderator of a case."""
+    _publish_policy(live_server, live_server.make_user(name="Andy Admin", role="admin"))
+    return (
+        live_server.make_user(name="Liam Author"),
+        live_server.make_user(name="Mark Reporter"),
+        live_server.make_user(name="Priya Moderator", role="moderator"),
+    )
+
+
 def test_a_new_member_accepts_the_policy_before_posting(page, live_server):
     admin = live_server.make_user(name="Andy Admin", role="admin")
     _publish_policy(live_server, admin)
@@ -49,11 +59,7 @@ def test_a_new_member_accepts_the_policy_before_posting(page, live_server):
 
 
 def test_report_decide_with_an_explanation_and_the_author_reads_it(live_server, new_context):
-    admin = live_server.make_user(name="Andy Admin", role="admin")
-    _publish_policy(live_server, admin)
-    author = live_server.make_user(name="Liam Author")
-    reporter = live_server.make_user(name="Mark Reporter")
-    moderator = live_server.make_user(name="Priya Moderator", role="moderator")
+    author, reporter, moderator = _cast(live_server)
     post = live_server.write(
         lambda: create_post(
             db.session.get(User, author.id),
@@ -136,11 +142,7 @@ def test_report_decide_with_an_explanation_and_the_author_reads_it(live_server, 
 
 def test_a_template_picked_while_the_page_still_loads_fills_the_form(live_server, new_context):
     # On a slow machine the moderator can choose before moderation.js has run: the choice must count.
-    admin = live_server.make_user(name="Andy Admin", role="admin")
-    _publish_policy(live_server, admin)
-    author = live_server.make_user(name="Liam Author")
-    reporter = live_server.make_user(name="Mark Reporter")
-    moderator = live_server.make_user(name="Priya Moderator", role="moderator")
+    author, reporter, moderator = _cast(live_server)
     post = live_server.write(
         lambda: create_post(db.session.get(User, author.id), "Parade at 0700, kit check first.")
     )

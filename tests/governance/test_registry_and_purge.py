@@ -4,7 +4,6 @@ runner's failures, the CLI, and bad input on the request pages."""
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -27,15 +26,7 @@ from app.models import (
 from tests.api_helpers import community
 from tests.governance.helpers import PDF, freeze, make_post, make_reply, open_zip, read_html, zip_json
 from tests.links_helpers import share
-from tests.realtime_helpers import SocketPool, received, sign_in
-
-
-@pytest.fixture
-def sockets(app):
-    """Socket.IO test clients, all closed afterwards."""
-    pool = SocketPool(app)
-    yield pool
-    pool.close_all()
+from tests.realtime_helpers import received, sign_in
 
 
 def count(app, model, *where) -> int:

@@ -12,15 +12,7 @@ from app.learning import qa
 from app.models import SessionQuestion, SessionQuestionVote, User
 from tests import factories
 from tests.learning.helpers import WINTER_NOON, get, schedule
-from tests.realtime_helpers import SocketPool, received, sign_in
-
-
-@pytest.fixture
-def sockets(app):
-    """Socket.IO test clients, all closed after the test."""
-    pool = SocketPool(app)
-    yield pool
-    pool.close_all()
+from tests.realtime_helpers import received, sign_in
 
 
 @pytest.fixture
