@@ -102,9 +102,9 @@ def prepare(database_url: str, listeners: int) -> Cast:
 def settle(database_url: str) -> float | None:
     """Run the first insights roll-up (a year's backfill) if it never ran; returns its seconds.
 
-    A new installation's first roll-up backfills a year in one transaction (minutes at 100k
-    posts), during which SQLite refuses every other writer. The benchmark measures an installation
-    past that point, and reports the first run's time on its own.
+    A new installation's first roll-up backfills a year (about a minute at 100k posts), committing
+    a day at a time so other writers wait for one day's work at most. The benchmark measures an
+    installation past that point, and reports the first run's time on its own.
     """
     app = create_app("testing", DATABASE_URL=database_url)
     try:

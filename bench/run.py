@@ -274,7 +274,7 @@ def main(argv: list[str] | None = None) -> None:
     if backfill is not None:
         report.add(
             "first_rollup",
-            "First insights roll-up (a year's backfill, one transaction: SQLite writers wait)",
+            "First insights roll-up (a year's backfill, committed a day at a time)",
             f"{backfill:.0f} s",
             seconds=backfill,
         )
