@@ -27,7 +27,7 @@ from whoosh.searching import Searcher
 from whoosh.writing import CLEAR
 
 from app.search import (
-    postings,  # noqa: F401 - a faster skip_to for searches of several words
+    postings,  # noqa: F401 - a faster skip_to for "quoted phrases"
     whoosh_memory,  # noqa: F401 - segments read in place, old ones unmapped at once
 )
 from app.search.schema import SCHEMA_VERSION, build_schema
