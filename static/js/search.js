@@ -110,6 +110,8 @@
       }
     });
     input.addEventListener("blur", function () { setTimeout(close, 150); });
+    // Typed into while the page was still loading (this script is deferred): suggest for it now.
+    if (document.activeElement === input && input.value.trim()) fetchSuggestions();
   }
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -24,6 +24,22 @@ def _as(user: User) -> User:
     return db.session.get(User, user.id)
 
 
+def test_words_typed_while_the_page_still_loads_get_suggestions(page, live_server):
+    # On a slow machine a person types before search.js has run: what they typed must count.
+    reader = live_server.make_user(name="Hannah Lewis")
+    live_server.make_user(name="Jordan Ellis")
+    sign_in(page, reader)
+    held = []
+    page.route("**/js/search.js", lambda route: held.append(route))  # arrives only when released below
+    page.goto("/", wait_until="commit")
+    box = page.get_by_role("combobox", name="Search people, communities and posts")
+    box.press_sequentially("jor", delay=40)
+    held[0].continue_()
+    expect(page.get_by_role("listbox", name="Suggestions").get_by_role("option").first).to_contain_text(
+        "Jordan Ellis"
+    )
+
+
 def test_suggestions_appear_as_you_type_and_are_picked_with_the_keyboard(page, live_server):
     reader = live_server.make_user(name="Hannah Lewis")
     jordan = live_server.make_user(name="Jordan Ellis", job_title="Police Constable, Response")
